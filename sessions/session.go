@@ -1,0 +1,70 @@
+// Package sessions keeps the session ids the console obtained or was given:
+// who they belong to, when they expire, what the last checks said, and their
+// persistence in one file only its owner can read.
+package sessions
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// State is what the console knows of a tracked session.
+type State string
+
+// Session states.
+const (
+	StateActive    State = "active"     // logged in, as far as known
+	StateLoggedOut State = "logged-out" // logged out through the console
+	StateRejected  State = "rejected"   // no transport accepts it any more
+	StateExpired   State = "expired"    // past expires_at, not checked since
+)
+
+// Transport names, matching the odoo package's transports.
+const (
+	TransportHeader = "header"
+	TransportCookie = "cookie"
+	TransportParam  = "param"
+)
+
+// Check is the outcome of one transport check.
+type Check struct {
+	Transport string        `json:"transport"`
+	Accepted  bool          `json:"accepted"`
+	Status    int           `json:"status,omitempty"`
+	Latency   time.Duration `json:"latency_ns,omitempty"`
+	At        time.Time     `json:"at"`
+	// Err is a short, already sanitised description when the check failed.
+	Err string `json:"err,omitempty"`
+}
+
+// Session is one tracked session id.
+type Session struct {
+	// ID is a local identifier, stable for the life of the record.
+	ID       string `json:"id"`
+	URL      string `json:"url"`
+	DB       string `json:"db,omitempty"`
+	Login    string `json:"login,omitempty"`
+	UserName string `json:"user_name,omitempty"`
+	UID      int    `json:"uid,omitempty"`
+	SID      string `json:"sid"`
+	// ExpiresAt is the module's advisory expiry (UTC); zero when unknown.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// ObtainedAt is when the console got the sid.
+	ObtainedAt time.Time `json:"obtained_at"`
+	// SavedAt is the last time the server saved the session (login or a
+	// details fetch): the start of the server's idle clock.
+	SavedAt time.Time `json:"saved_at,omitzero"`
+	// Method is how the sid was obtained: "rest", "web" or "tracked".
+	Method        string `json:"method"`
+	ServerVersion string `json:"server_version,omitempty"`
+	State         State  `json:"state"`
+	// Checks maps a transport name to its last checks, newest last.
+	Checks map[string][]Check `json:"checks,omitempty"`
+	// Info is the raw session_info JSON from the last login or details fetch.
+	Info json.RawMessage `json:"info,omitempty"`
+	// UpdatedAt orders concurrent edits of the same record when merging.
+	UpdatedAt time.Time `json:"updated_at"`
+	// Forgotten marks a record the user removed, kept so that a merge with
+	// another console's copy does not bring it back.
+	Forgotten bool `json:"forgotten,omitempty"`
+}
