@@ -88,3 +88,18 @@ type CheckResult struct {
 	// Odoo's; Accepted is then false and says nothing about the sid.
 	Err error
 }
+
+// LogoutResult says how a logout went through.
+type LogoutResult struct {
+	// Endpoint is the path that ended the session: /session/auth/logout, or
+	// /web/session/destroy on a server without the REST module.
+	Endpoint string
+	Status   int
+}
+
+// ServerVersion is the answer of /xmlrpc/2/common version.
+type ServerVersion struct {
+	Version  string // "15.0-20220805"
+	Major    int
+	Protocol int
+}
