@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// checkJSON is one transport's result in the --json output of check.
+type checkJSON struct {
+	Transport string    `json:"transport"`
+	Accepted  bool      `json:"accepted"`
+	Status    int       `json:"status"`
+	LatencyMS float64   `json:"latency_ms"`
+	CheckedAt time.Time `json:"checked_at"`
+	Error     string    `json:"error,omitempty"`
+}
+
+type checkOutput struct {
+	URL     string      `json:"url"`
+	SID     string      `json:"sid"`
+	Results []checkJSON `json:"results"`
+}
+
+func runCheck(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "check", "--url URL --sid SID [--transport header|cookie|param|all] [--json]")
+	url := fs.String("url", "", "the Odoo server")
+	sid := fs.String("sid", "", "the session id to test (or --sid-stdin)")
+	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input, so it stays out of the process list")
+	transport := fs.String("transport", "all", "header, cookie, param or all")
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ts, err := parseTransports(*transport, true)
+	if err != nil {
+		return err
+	}
+	s, err := g.sid(*sid, *sidStdin)
+	if err != nil {
+		return err
+	}
+	if *url == "" {
+		return usagef("check: --url is required")
+	}
+	c, err := g.client(*url)
+	if err != nil {
+		return err
+	}
+
+	results := make([]odoo.CheckResult, 0, len(ts))
+	for _, t := range ts {
+		results = append(results, c.Check(ctx, s, t))
+	}
+	if err := g.recordChecks(c.URL(), s, results); err != nil {
+		return err
+	}
+
+	out := checkOutput{URL: c.URL(), SID: sessions.MaskSID(s)}
+	for _, r := range results {
+		out.Results = append(out.Results, checkToJSON(r))
+	}
+	if *asJSON {
+		if err := writeJSON(g.env.Stdout, out); err != nil {
+			return err
+		}
+	} else {
+		printChecks(g.env.Stdout, out)
+	}
+	return checkExit(results)
+}
+
+// checkExit is 0 when every transport accepted, 3 when one got no Odoo
+// answer, 1 otherwise.
+func checkExit(results []odoo.CheckResult) error {
+	code := ExitOK
+	for _, r := range results {
+		switch {
+		case r.Err != nil && unreachable(r.Err):
+			return &exitError{code: ExitUnreachable}
+		case !r.Accepted:
+			code = ExitRefused
+		}
+	}
+	if code != ExitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+func checkToJSON(r odoo.CheckResult) checkJSON {
+	out := checkJSON{
+		Transport: string(r.Transport), Accepted: r.Accepted, Status: r.Status,
+		LatencyMS: float64(r.Latency.Microseconds()) / 1000, CheckedAt: r.At.UTC(),
+	}
+	if r.Err != nil {
+		out.Error = clean(r.Err.Error())
+	}
+	return out
+}
+
+func printChecks(w io.Writer, out checkOutput) {
+	fmt.Fprintf(w, "%s  sid %s\n", out.URL, out.SID)
+	for _, r := range out.Results {
+		verdict := "accepted"
+		if !r.Accepted {
+			verdict = "not accepted"
+		}
+		if r.Error != "" {
+			verdict = "no answer"
+		}
+		line := fmt.Sprintf("  %-7s %-13s %3d  %6.1f ms", r.Transport, verdict, r.Status, r.LatencyMS)
+		if r.Error != "" {
+			line += "  " + r.Error
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+}
+
+func parseTransports(s string, allowAll bool) ([]odoo.Transport, error) {
+	if s == "all" && allowAll {
+		return odoo.Transports, nil
+	}
+	for _, t := range odoo.Transports {
+		if string(t) == s {
+			return []odoo.Transport{t}, nil
+		}
+	}
+	if allowAll {
+		return nil, usagef("--transport %q: expected header, cookie, param or all", s)
+	}
+	return nil, usagef("--transport %q: expected header, cookie or param", s)
+}
+
+// sid takes the sid from the flag or standard input.
+func (g *globals) sid(flagValue string, fromStdin bool) (string, error) {
+	s := flagValue
+	if fromStdin {
+		b, err := io.ReadAll(io.LimitReader(g.env.Stdin, 4096))
+		if err != nil {
+			return "", fmt.Errorf("read the sid from standard input: %w", err)
+		}
+		s = string(b)
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", usagef("--sid is required (or --sid-stdin)")
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return "", usagef("--sid: expected printable text without spaces")
+	}
+	return s, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+func runLogout(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "logout", "--url URL --sid SID [--transport header|cookie|param] [--json]")
+	url := fs.String("url", "", "the Odoo server")
+	sid := fs.String("sid", "", "the session id to log out (or --sid-stdin)")
+	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input")
+	transport := fs.String("transport", "header", "header, cookie or param")
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ts, err := parseTransports(*transport, false)
+	if err != nil {
+		return err
+	}
+	s, err := g.sid(*sid, *sidStdin)
+	if err != nil {
+		return err
+	}
+	if *url == "" {
+		return usagef("logout: --url is required")
+	}
+	c, err := g.client(*url)
+	if err != nil {
+		return err
+	}
+
+	res, err := c.Logout(ctx, s, ts[0])
+	if err != nil {
+		return fmt.Errorf("logout at %s: %w", c.URL(), err)
+	}
+	if err := g.markLoggedOut(c.URL(), s); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(g.env.Stdout, map[string]any{
+			"url": c.URL(), "sid": sessions.MaskSID(s), "logged_out": true,
+			"transport": ts[0], "endpoint": res.Endpoint, "status": res.Status,
+		})
+	}
+	fmt.Fprintf(g.env.Stdout, "logged out %s at %s (%s, via %s)\n",
+		sessions.MaskSID(s), c.URL(), res.Endpoint, ts[0])
+	return nil
+}
+
+var errNotTracked = errors.New("not tracked")

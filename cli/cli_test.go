@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/odoo-sessions/odoo-sessions/demoserver"
+)
+
+// harness runs commands in-process against a demo server, with a store in
+// a temporary folder.
+type harness struct {
+	t     *testing.T
+	url   string
+	store string
+}
+
+func newHarness(t *testing.T, major int) *harness {
+	t.Helper()
+	srv, err := demoserver.New(demoserver.Demo(major, time.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stop(context.Background()) })
+	dir := t.TempDir()
+	return &harness{t: t, url: url, store: filepath.Join(dir, "state", "sessions.json")}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (h *harness) run(stdin string, env map[string]string, args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	e := Env{
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &out,
+		Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+		Now:    time.Now,
+		Logger: slog.New(slog.DiscardHandler),
+	}
+	full := append([]string{"--store", h.store, "--config", filepath.Join(h.t.TempDir(), "none.json")}, args...)
+	code := Run(context.Background(), full, e)
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+func (h *harness) login(user, password string) loginJSON {
+	h.t.Helper()
+	r := h.run(password+"\n", nil, "login", "--url", h.url, "--db", demoserver.DemoDatabase,
+		"--login", user, "--password-stdin", "--json")
+	if r.code != ExitOK {
+		h.t.Fatalf("login exit %d, stderr %q", r.code, r.stderr)
+	}
+	var got loginJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		h.t.Fatalf("login --json is not one JSON document: %v\n%s", err, r.stdout)
+	}
+	return got
+}
+
+func TestLoginCheckLogout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+
+	got := h.login("demo", "demo")
+	if got.SID == "" || got.UID == 0 || got.DB != demoserver.DemoDatabase || got.ExpiresAt == nil {
+		t.Fatalf("login --json = %+v, want sid, uid, db and expires_at", got)
+	}
+	exp, err := time.Parse(time.RFC3339, *got.ExpiresAt)
+	if err != nil || exp.Location() != time.UTC {
+		t.Fatalf("expires_at %q is not RFC 3339 UTC: %v", *got.ExpiresAt, err)
+	}
+	if d := time.Until(exp); d < 89*24*time.Hour || d > 91*24*time.Hour {
+		t.Fatalf("expires_at %s is not about 90 days ahead", exp)
+	}
+
+	r := h.run("", nil, "check", "--url", h.url, "--sid", got.SID, "--json")
+	if r.code != ExitOK {
+		t.Fatalf("check exit %d, want 0; stdout %s stderr %s", r.code, r.stdout, r.stderr)
+	}
+	var chk checkOutput
+	if err := json.Unmarshal([]byte(r.stdout), &chk); err != nil || len(chk.Results) != 3 {
+		t.Fatalf("check --json = %s (%v), want three results", r.stdout, err)
+	}
+	if strings.Contains(r.stdout, got.SID) {
+		t.Fatal("check output shows the whole sid")
+	}
+
+	r = h.run("", nil, "logout", "--url", h.url, "--sid", got.SID, "--transport", "cookie")
+	if r.code != ExitOK {
+		t.Fatalf("logout exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = h.run("", nil, "check", "--url", h.url, "--sid", got.SID, "--transport", "header")
+	if r.code != ExitRefused || !strings.Contains(r.stdout, "not accepted") {
+		t.Fatalf("check after logout: exit %d, stdout %q; want 1 and 'not accepted'", r.code, r.stdout)
+	}
+	r = h.run("", nil, "logout", "--url", h.url, "--sid", got.SID)
+	if r.code != ExitRefused {
+		t.Fatalf("second logout exit %d, want 1; stderr %q", r.code, r.stderr)
+	}
+
+	r = h.run("", nil, "list", "--json")
+	var list []listJSON
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 1 {
+		t.Fatalf("list --json = %s (%v), want one session", r.stdout, err)
+	}
+	if list[0].State != "logged-out" || list[0].SID == got.SID {
+		t.Fatalf("listed session = %+v, want logged-out with a masked sid", list[0])
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	dead := deadURL(t)
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"wrong password", "wrong-pw-7\n", []string{"login", "--url", h.url, "--db", "demo", "--login", "demo",
+			"--password-stdin"}, ExitRefused, "wrong login or password"},
+		{"dead server", "s3cret-pw\n", []string{"login", "--url", dead, "--login", "demo", "--password-stdin"},
+			ExitUnreachable, ""},
+		{"bad url", "", []string{"check", "--url", "localhost:8069", "--sid", "abc"}, ExitUsage, "http://"},
+		{"missing sid", "", []string{"check", "--url", h.url}, ExitUsage, "--sid is required"},
+		{"bad transport", "", []string{"logout", "--url", h.url, "--sid", "x", "--transport", "all"},
+			ExitUsage, "expected header, cookie or param"},
+		{"unknown command", "", []string{"frobnicate"}, ExitUsage, "unknown command"},
+		{"check dead server", "", []string{"check", "--url", dead, "--sid", "abcdef"}, ExitUnreachable, ""},
+		{"garbage sid", "", []string{"check", "--url", h.url, "--sid", "garbage"}, ExitRefused, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.run(tt.stdin, nil, tt.args...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr %q", r.code, tt.wantCode, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.wantErr) {
+				t.Fatalf("stderr %q, want it to contain %q", r.stderr, tt.wantErr)
+			}
+			if n := strings.Count(r.stderr, "\n"); n > 1 {
+				t.Fatalf("stderr has %d lines, want one: %q", n, r.stderr)
+			}
+			if strings.Contains(r.stderr+r.stdout, strings.TrimSpace(tt.stdin)) && tt.stdin != "" {
+				t.Fatalf("output shows the password: %q", r.stderr+r.stdout)
+			}
+		})
+	}
+}
+
+// deadURL is the URL of a loopback port that nothing listens on.
+func deadURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+func TestHelpListsDemoUsers(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	code := Run(context.Background(), []string{"serve-demo", "--help"},
+		Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard,
+			Getenv: func(string) string { return "" }, Now: time.Now,
+			Logger: slog.New(slog.DiscardHandler)})
+	if code != ExitOK {
+		t.Fatalf("serve-demo --help exit %d", code)
+	}
+	for _, u := range demoserver.DemoUsers(18) {
+		if !strings.Contains(out.String(), u.Login) {
+			t.Fatalf("serve-demo --help does not list %q:\n%s", u.Login, out.String())
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/demoserver"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+	"github.com/odoo-sessions/odoo-sessions/ui"
+)
+
+// runConsole opens the console, on the built-in demo server with --demo.
+func runConsole(ctx context.Context, g *globals) error {
+	st, err := g.store()
+	if err != nil {
+		return err
+	}
+	cfg := ui.Config{
+		NewClient: func(url string) (ui.Client, error) { return g.client(url) },
+		Store:     storeAdapter{st},
+		Clock:     g.env.Now,
+		Logger:    g.logger,
+		NoColor:   g.env.Getenv("NO_COLOR") != "",
+		Timeout:   g.cfg.Timeout.Duration,
+		IdleLimit: g.cfg.IdleLimit.Duration,
+	}
+	if g.demo {
+		srv, err := newDemoServer(g.odooMajor, g)
+		if err != nil {
+			return err
+		}
+		url, stop, err := srv.Start("127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("start the demo server: %w", err)
+		}
+		defer func() {
+			shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = stop(shutdown)
+		}()
+		cfg.URL, cfg.DB, cfg.FocusLogin = url, demoserver.DemoDatabase, true
+		for _, u := range demoserver.DemoUsers(g.odooMajor) {
+			cfg.DemoUsers = append(cfg.DemoUsers, demoUserLine(u))
+		}
+	}
+	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}
+
+// storeAdapter gives the console the store's view it declares.
+type storeAdapter struct{ s *sessions.Store }
+
+func (a storeAdapter) Load() ([]sessions.Session, error) {
+	all, _, err := a.s.Load()
+	return all, err
+}
+
+func (a storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
+	return a.s.Update(fn)
+}
+
+// Changed reports whether another console wrote the file since this one
+// last read or wrote it. When that cannot be told, it says yes, so that
+// the console reloads and shows the error.
+func (a storeAdapter) Changed() bool {
+	changed, err := a.s.Changed()
+	return changed || err != nil
+}

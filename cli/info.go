@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+// infoOutput is the --json output of info.
+type infoOutput struct {
+	URL            string   `json:"url"`
+	ServerVersion  string   `json:"server_version,omitempty"`
+	VersionError   string   `json:"version_error,omitempty"`
+	Databases      []string `json:"databases"`
+	DatabasesError string   `json:"databases_error,omitempty"`
+	RESTLogin      *bool    `json:"rest_login"`
+	RESTLoginNote  string   `json:"rest_login_note,omitempty"`
+}
+
+func runInfo(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "info", "--url URL [--json]")
+	url := fs.String("url", "", "the Odoo server")
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *url == "" {
+		return usagef("info: --url is required")
+	}
+	c, err := g.client(*url)
+	if err != nil {
+		return err
+	}
+
+	out := infoOutput{URL: c.URL(), Databases: []string{}}
+	v, verr := c.Version(ctx)
+	if verr != nil {
+		out.VersionError = clean(verr.Error())
+	} else {
+		out.ServerVersion = clean(v.Version)
+	}
+	dbs, derr := c.ListDatabases(ctx)
+	if derr != nil {
+		out.DatabasesError = clean(derr.Error())
+	} else {
+		for _, d := range dbs {
+			out.Databases = append(out.Databases, clean(d))
+		}
+	}
+	rest, rerr := c.RESTRouteAvailable(ctx)
+	if rerr != nil {
+		out.RESTLoginNote = clean(rerr.Error())
+	} else {
+		out.RESTLogin = &rest
+	}
+
+	if *asJSON {
+		if err := writeJSON(g.env.Stdout, out); err != nil {
+			return err
+		}
+	} else {
+		printInfo(g, out)
+	}
+	if verr != nil && derr != nil && rerr != nil {
+		return &exitError{code: exitCode(verr), err: fmt.Errorf("info at %s: %w", c.URL(), verr)}
+	}
+	return nil
+}
+
+func printInfo(g *globals, out infoOutput) {
+	w := g.env.Stdout
+	fmt.Fprintf(w, "server     %s\n", out.URL)
+	if out.VersionError != "" {
+		fmt.Fprintf(w, "version    unknown: %s\n", out.VersionError)
+	} else {
+		fmt.Fprintf(w, "version    %s\n", out.ServerVersion)
+	}
+	switch {
+	case out.DatabasesError != "":
+		fmt.Fprintf(w, "databases  not listed: %s\n", out.DatabasesError)
+	case len(out.Databases) == 0:
+		fmt.Fprintln(w, "databases  none")
+	default:
+		fmt.Fprintf(w, "databases  %v\n", out.Databases)
+	}
+	switch {
+	case out.RESTLogin == nil:
+		fmt.Fprintf(w, "REST login unknown: %s\n", out.RESTLoginNote)
+	case *out.RESTLogin:
+		fmt.Fprintln(w, "REST login /session/auth/login answers (base_rest_auth_user_service)")
+	default:
+		fmt.Fprintln(w, "REST login missing: logins go through /web/session/authenticate")
+	}
+}

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+func runTrack(ctx context.Context, g *globals, args []string) error {
+	fs := newFlagSet(g, "track", "--url URL --sid SID [--identify] [--transport cookie]")
+	url := fs.String("url", "", "the Odoo server the sid belongs to")
+	sid := fs.String("sid", "", "the session id, copied from a browser cookie or a curl session")
+	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input")
+	identify := fs.Bool("identify", false, "fetch who the sid belongs to "+
+		"(get_session_info: this resets the server's idle timer)")
+	transport := fs.String("transport", "cookie", "with --identify: header, cookie or param")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ts, err := parseTransports(*transport, false)
+	if err != nil {
+		return err
+	}
+	s, err := g.sid(*sid, *sidStdin)
+	if err != nil {
+		return err
+	}
+	if *url == "" {
+		return usagef("track: --url is required")
+	}
+	c, err := g.client(*url)
+	if err != nil {
+		return err
+	}
+
+	now := g.env.Now()
+	rec := sessions.Session{
+		URL: c.URL(), SID: s, ObtainedAt: now, Method: "tracked",
+		State: sessions.StateActive, UpdatedAt: now,
+	}
+	if *identify {
+		info, err := c.SessionInfo(ctx, s, ts[0])
+		if err != nil {
+			return fmt.Errorf("identify the sid at %s: %w", c.URL(), err)
+		}
+		rec.DB, rec.Login, rec.UserName, rec.UID = info.DB, info.Username, info.Name, info.UID
+		rec.ServerVersion, rec.Info, rec.SavedAt = info.ServerVersion, info.Raw, now
+	}
+	if err := g.addSession(rec); err != nil {
+		return err
+	}
+	who := "owner unknown until identified (--identify, or d in the console)"
+	if *identify {
+		who = fmt.Sprintf("%s (uid %d) on database %s", clean(rec.UserName), rec.UID, clean(rec.DB))
+	}
+	fmt.Fprintf(g.env.Stdout, "tracking %s at %s: %s\n", sessions.MaskSID(s), c.URL(), who)
+	return nil
+}
