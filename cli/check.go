@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -211,5 +210,3 @@ func runLogout(ctx context.Context, g *globals, args []string) error {
 		sessions.MaskSID(s), c.URL(), res.Endpoint, ts[0])
 	return nil
 }
-
-var errNotTracked = errors.New("not tracked")
