@@ -95,6 +95,10 @@ type LogoutResult struct {
 	// /web/session/destroy on a server without the REST module.
 	Endpoint string
 	Status   int
+	// Message is the server's confirmation, sanitized ("Successful logout").
+	Message string
+	// Notes are plain sentences on what the client did on the user's behalf.
+	Notes []string
 }
 
 // ServerVersion is the answer of /xmlrpc/2/common version.

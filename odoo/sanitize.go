@@ -1,0 +1,143 @@
+package odoo
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sanitize makes server text safe to put in an error message or on a
+// terminal: terminal escape sequences (CSI, OSC, DCS and the like),
+// control characters and bidirectional overrides are removed, newlines and
+// tabs become spaces, runs of spaces collapse to one, invalid UTF-8 becomes
+// U+FFFD, and the result is cut to at most max runes, ending in "…" when
+// cut. max <= 0 means no limit.
+func Sanitize(s string, max int) string {
+	s = strings.Join(strings.Fields(clean(s, false)), " ")
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	runes := []rune(s)
+	return strings.TrimSpace(string(runes[:max-1])) + "…"
+}
+
+// cleanMultiline is Sanitize for long texts such as tracebacks: it keeps
+// newlines and tabs and does not cut.
+func cleanMultiline(s string) string {
+	return clean(s, true)
+}
+
+// clean drops escape sequences and control characters. With keepLines,
+// newlines and tabs stay; otherwise they become spaces.
+func clean(s string, keepLines bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0x1b:
+			i += escapeLen(s[i:])
+			continue
+		case r == 0x9b: // single-character CSI
+			i += size + csiLen(s[i+size:])
+			continue
+		case r == '\n' || r == '\t' || r == '\r':
+			if keepLines && r != '\r' {
+				b.WriteRune(r)
+			} else if !keepLines {
+				b.WriteByte(' ')
+			}
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidi(r):
+		default:
+			b.WriteRune(r) // utf8.RuneError for invalid bytes writes U+FFFD
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// escapeLen returns the length of the escape sequence at the start of s,
+// which begins with ESC.
+func escapeLen(s string) int {
+	if len(s) < 2 {
+		return len(s)
+	}
+	switch s[1] {
+	case '[':
+		return 2 + csiLen(s[2:])
+	case ']', 'P', 'X', '^', '_':
+		return 2 + stringSeqLen(s[2:])
+	default:
+		return 2
+	}
+}
+
+// csiLen returns the length of a CSI sequence's parameters and final byte.
+func csiLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x40 && s[i] <= 0x7e {
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// stringSeqLen returns the length of an OSC or DCS body up to and including
+// its terminator (BEL or ESC \).
+func stringSeqLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == 0x07:
+			return i + 1
+		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
+			return i + 2
+		}
+	}
+	return len(s)
+}
+
+// isBidi reports the invisible characters that reorder text on screen.
+func isBidi(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+		r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// Fingerprint returns a short, stable, non-reversible tag for a session id
+// (the first 6 hex digits of its SHA-256), for logs and error messages that
+// must tell sessions apart without revealing them.
+func Fingerprint(sid string) string {
+	if sid == "" {
+		return "none"
+	}
+	sum := sha256.Sum256([]byte(sid))
+	return hex.EncodeToString(sum[:3])
+}
+
+var (
+	titleRx = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	tagRx   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// htmlSummary returns the title of an HTML page and the text of its first
+// paragraph, sanitized, for an error message.
+func htmlSummary(body []byte) string {
+	text := string(body)
+	var parts []string
+	if m := titleRx.FindStringSubmatch(text); m != nil {
+		parts = append(parts, m[1])
+	}
+	if i := strings.Index(strings.ToLower(text), "<p>"); i >= 0 {
+		p := text[i+3:]
+		if j := strings.Index(strings.ToLower(p), "</p>"); j >= 0 {
+			p = p[:j]
+		}
+		parts = append(parts, tagRx.ReplaceAllString(p, ""))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, tagRx.ReplaceAllString(text, " "))
+	}
+	return Sanitize(html.UnescapeString(strings.Join(parts, ": ")), maxErrorText)
+}
