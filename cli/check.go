@@ -23,9 +23,10 @@ type checkJSON struct {
 }
 
 type checkOutput struct {
-	URL     string      `json:"url"`
-	SID     string      `json:"sid"`
-	Results []checkJSON `json:"results"`
+	URL       string             `json:"url"`
+	SID       string             `json:"sid"`
+	Results   []checkJSON        `json:"results"`
+	Diagnosis []sessions.Finding `json:"diagnosis"`
 }
 
 func runCheck(ctx context.Context, g *globals, args []string) error {
@@ -35,12 +36,23 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input, so it stays out of the process list")
 	transport := fs.String("transport", "all", "header, cookie, param or all")
 	asJSON := fs.Bool("json", false, "print one JSON document")
+	all := fs.Bool("all", false, "check every tracked session instead of one sid")
+	conc := fs.Int("concurrency", g.cfg.Concurrency, "with --all: how many requests at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	ts, err := parseTransports(*transport, true)
 	if err != nil {
 		return err
+	}
+	if *all {
+		if *sid != "" || *sidStdin || *url != "" {
+			return usagef("check: --all checks the tracked sessions; leave out --url and --sid")
+		}
+		if *conc < 1 || *conc > 256 {
+			return usagef("check: --concurrency %d: expected 1 to 256", *conc)
+		}
+		return checkAll(ctx, g, ts, *conc, *asJSON)
 	}
 	s, err := g.sid(*sid, *sidStdin)
 	if err != nil {
@@ -59,13 +71,18 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 		results = append(results, c.Check(ctx, s, t))
 	}
 	if err := g.recordChecks(c.URL(), s, results); err != nil {
-		return err
+		// The checks themselves went through: show them, and say why
+		// they could not be kept.
+		fmt.Fprintf(g.env.Stderr, "odoo-sessions: warning: %s\n", clean(err.Error()))
 	}
 
 	out := checkOutput{URL: c.URL(), SID: sessions.MaskSID(s)}
+	probe := sessions.Session{}
 	for _, r := range results {
 		out.Results = append(out.Results, checkToJSON(r))
+		probe.RecordCheck(CheckRecord(r), r.At)
 	}
+	out.Diagnosis = probe.Diagnose()
 	if *asJSON {
 		if err := writeJSON(g.env.Stdout, out); err != nil {
 			return err
@@ -120,6 +137,9 @@ func printChecks(w io.Writer, out checkOutput) {
 			line += "  " + r.Error
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	for _, f := range out.Diagnosis {
+		fmt.Fprintf(w, "=> %s\n", f.Summary)
 	}
 }
 

@@ -194,3 +194,51 @@ func TestHelpListsDemoUsers(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckAll(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	a := h.login("demo", "demo")
+	h.login("admin", "admin")
+	r := h.run("", nil, "check", "--all", "--concurrency", "2", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("check --all with live sessions: exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	// End one session behind the store's back: the next round must see it.
+	c, err := (&globals{env: Env{Now: time.Now}, logger: slog.New(slog.DiscardHandler)}).client(h.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Logout(context.Background(), a.SID, "header"); err != nil {
+		t.Fatal(err)
+	}
+	r = h.run("", nil, "check", "--all", "--json")
+	if r.code != ExitRefused {
+		t.Fatalf("check --all with an ended session: exit %d, want 1; stderr %q", r.code, r.stderr)
+	}
+	var out []checkAllJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out) != 2 {
+		t.Fatalf("check --all --json = %s (%v), want two sessions", r.stdout, err)
+	}
+	kinds := map[string]string{}
+	for _, e := range out {
+		if len(e.Results) != 3 || len(e.Diagnosis) == 0 {
+			t.Fatalf("session %s: %d results, diagnosis %v", e.Login, len(e.Results), e.Diagnosis)
+		}
+		kinds[e.Login] = string(e.Diagnosis[0].Kind)
+	}
+	if kinds["demo"] != "not-logged-in" || kinds["admin"] != "all-accepted" {
+		t.Fatalf("diagnoses = %v, want demo not-logged-in and admin all-accepted", kinds)
+	}
+	r = h.run("", nil, "list", "--json")
+	var list []listJSON
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		if s.Login == "demo" && s.State != "rejected" {
+			t.Fatalf("demo session state %q after a round where no transport accepted it", s.State)
+		}
+	}
+}
