@@ -1,0 +1,220 @@
+package sessions
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+)
+
+// Version is the format version of the sessions file this build writes.
+// Version 0 is an unversioned file: a bare array of sessions, or an object
+// with "sessions" and no "version".
+const Version = 1
+
+// The file is written as valid JSON with one session per line, so that a
+// load can split it and decode the lines on every core:
+//
+//	{"version":1,"sessions":[
+//	{...},
+//	{...}
+//	]}
+const (
+	headerPrefix = `{"version":`
+	headerSuffix = `,"sessions":[`
+	footer       = "]}\n"
+)
+
+// parallelMin is the number of sessions below which one goroutine is faster.
+const parallelMin = 256
+
+// encodeLines returns the file contents as chunks to write in order.
+func encodeLines(list []Session) ([][]byte, error) {
+	header := headerPrefix + strconv.Itoa(Version) + headerSuffix + "\n"
+	parts := splitRange(len(list))
+	chunks := make([][]byte, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Go(func() { chunks[i], errs[i] = encodeChunk(list[p[0]:p[1]]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if n := len(chunks); n > 0 {
+		last := chunks[n-1]
+		// Every line ends ",\n"; the last must end "\n" alone.
+		chunks[n-1] = append(last[:len(last)-2], '\n')
+	}
+	out := make([][]byte, 0, len(chunks)+2)
+	out = append(out, []byte(header))
+	out = append(out, chunks...)
+	return append(out, []byte(footer)), nil
+}
+
+func encodeChunk(list []Session) ([]byte, error) {
+	buf := make([]byte, 0, len(list)*3072)
+	for i := range list {
+		var err error
+		if buf, err = appendSession(buf, &list[i]); err != nil {
+			return nil, fmt.Errorf("encode session %s: %w", list[i].ID, err)
+		}
+		buf = append(buf, ',', '\n')
+	}
+	return buf, nil
+}
+
+// splitRange cuts [0,n) into one range per core, or one range when small.
+func splitRange(n int) [][2]int {
+	if n == 0 {
+		return nil
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelMin || workers < 2 {
+		return [][2]int{{0, n}}
+	}
+	parts := make([][2]int, 0, workers)
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		if lo < hi {
+			parts = append(parts, [2]int{lo, hi})
+		}
+	}
+	return parts
+}
+
+// decoded is a document as read, before migration.
+type decoded struct {
+	version  int
+	sessions []Session
+}
+
+// decode reads a sessions document. It returns a *VersionError for a newer
+// format and any other error when the bytes are not a sessions document.
+func decode(data []byte, path string) (decoded, error) {
+	if d, ok := decodeLines(data); ok {
+		return d, checkVersion(d.version, path)
+	}
+	return decodeGeneric(data, path)
+}
+
+// decodeLines is the fast path for files in the layout this package writes.
+// It reports false on any other layout, leaving the verdict to decodeGeneric.
+func decodeLines(data []byte) (decoded, bool) {
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 || !bytes.HasSuffix(data, []byte(footer)) {
+		return decoded{}, false
+	}
+	head := data[:nl]
+	if !bytes.HasPrefix(head, []byte(headerPrefix)) || !bytes.HasSuffix(head, []byte(headerSuffix)) {
+		return decoded{}, false
+	}
+	v, err := strconv.Atoi(string(head[len(headerPrefix) : len(head)-len(headerSuffix)]))
+	if err != nil || v > Version {
+		return decoded{version: v}, err == nil
+	}
+	lines, ok := splitLines(data[nl+1 : len(data)-len(footer)])
+	if !ok {
+		return decoded{}, false
+	}
+	list, ok := decodeParallel(lines)
+	return decoded{version: v, sessions: list}, ok
+}
+
+// splitLines cuts the body into session lines, checking the commas.
+func splitLines(body []byte) ([][]byte, bool) {
+	lines := make([][]byte, 0, bytes.Count(body, []byte{'\n'}))
+	for len(body) > 0 {
+		nl := bytes.IndexByte(body, '\n')
+		if nl < 0 {
+			return nil, false
+		}
+		lines = append(lines, body[:nl])
+		body = body[nl+1:]
+	}
+	for i, l := range lines {
+		last := i == len(lines)-1
+		if comma := bytes.HasSuffix(l, []byte{','}); comma == last {
+			return nil, false
+		}
+		if !last {
+			lines[i] = l[:len(l)-1]
+		}
+	}
+	return lines, true
+}
+
+func decodeParallel(lines [][]byte) ([]Session, bool) {
+	list := make([]Session, len(lines))
+	parts := splitRange(len(lines))
+	oks := make([]bool, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Go(func() {
+			var l lexer
+			for j := p[0]; j < p[1]; j++ {
+				if !l.decodeSession(lines[j], &list[j]) {
+					return
+				}
+			}
+			oks[i] = true
+		})
+	}
+	wg.Wait()
+	for _, ok := range oks {
+		if !ok {
+			return nil, false
+		}
+	}
+	return list, true
+}
+
+// decodeGeneric reads any valid JSON layout, including unversioned files.
+func decodeGeneric(data []byte, path string) (decoded, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return decoded{}, errors.New("file is empty")
+	}
+	var d decoded
+	raw := trimmed
+	switch trimmed[0] {
+	case '[':
+	case '{':
+		var probe struct {
+			Version  *int            `json:"version"`
+			Sessions json.RawMessage `json:"sessions"`
+		}
+		if err := json.Unmarshal(trimmed, &probe); err != nil {
+			return decoded{}, err
+		}
+		if probe.Version != nil {
+			d.version = *probe.Version
+		}
+		if err := checkVersion(d.version, path); err != nil {
+			return d, err
+		}
+		raw = probe.Sessions
+	default:
+		return decoded{}, errors.New("not a JSON object or array")
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &d.sessions); err != nil {
+			return decoded{}, err
+		}
+	}
+	return d, nil
+}
+
+func checkVersion(v int, path string) error {
+	if v > Version {
+		return &VersionError{Path: path, Found: v, Supported: Version}
+	}
+	if v < 0 {
+		return fmt.Errorf("negative format version %d", v)
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package sessions
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// Errors reported by the store's convenience methods.
+var (
+	// ErrNotFound means no session has the given ID.
+	ErrNotFound = errors.New("session not found")
+	// ErrForgotten means the session was forgotten, possibly by another
+	// console, and is not brought back.
+	ErrForgotten = errors.New("session was forgotten")
+	// ErrExists means Add was given an ID that the store already holds.
+	ErrExists = errors.New("session id already in use")
+)
+
+// PermissionError refuses a sessions file or folder that other users can
+// reach: the file holds live session ids. Fix is the command that repairs it.
+type PermissionError struct {
+	Path string
+	Mode fs.FileMode
+	Dir  bool
+	Fix  string
+}
+
+// Error names the path, its mode and the command to run.
+func (e *PermissionError) Error() string {
+	what := "sessions file"
+	if e.Dir {
+		what = "sessions folder"
+	}
+	return fmt.Sprintf("%s %s is accessible by other users (mode %04o): run %s",
+		what, e.Path, e.Mode.Perm(), e.Fix)
+}
+
+// Is makes errors.Is(err, fs.ErrPermission) true.
+func (e *PermissionError) Is(target error) bool { return target == fs.ErrPermission }
+
+// VersionError refuses a file written by a newer odoo-sessions.
+type VersionError struct {
+	Path      string
+	Found     int
+	Supported int
+}
+
+// Error names both versions.
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("sessions file %s has format version %d, this build reads up to "+
+		"version %d: update odoo-sessions", e.Path, e.Found, e.Supported)
+}
+
+// CorruptError reports a sessions file that could not be decoded. The file
+// was moved aside to MovedTo, untouched, and the store starts anew.
+type CorruptError struct {
+	Path    string
+	MovedTo string
+	Err     error
+}
+
+// Error says where the unreadable file went.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("sessions file %s could not be decoded (%v): moved it to %s",
+		e.Path, e.Err, e.MovedTo)
+}
+
+// Unwrap returns the decoding error.
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// shellQuote quotes p for a POSIX shell when it holds anything but plain
+// path characters, so the hint can be pasted as is.
+func shellQuote(p string) string {
+	safe := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+			strings.ContainsRune("/._-+,:@%", r)
+	}
+	if p != "" && strings.IndexFunc(p, func(r rune) bool { return !safe(r) }) < 0 {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}

@@ -1,0 +1,171 @@
+package sessions
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Stamp identifies one saved version of the sessions file. Comparing stamps
+// is how a console notices that another one saved the file.
+type Stamp struct {
+	ModTime int64 // modification time in Unix nanoseconds
+	Size    int64
+	Inode   uint64
+	Dev     uint64
+}
+
+// checkDir refuses a sessions folder that group or others can reach. A
+// missing folder is fine: it is created on the first save.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check sessions folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("sessions folder %s is not a folder", dir)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return &PermissionError{Path: dir, Mode: fi.Mode(), Dir: true,
+			Fix: "chmod 700 " + shellQuote(dir)}
+	}
+	return nil
+}
+
+// checkFile refuses a sessions file that group or others can reach, as ssh
+// refuses such a private key.
+func checkFile(path string, fi fs.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("sessions file %s is not a regular file", path)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return &PermissionError{Path: path, Mode: fi.Mode(), Fix: "chmod 600 " + shellQuote(path)}
+	}
+	return nil
+}
+
+// readRaw reads the file at path after checking its mode. It returns nil
+// data and a zero stamp when the file does not exist.
+func readRaw(path string) ([]byte, Stamp, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, Stamp{}, nil
+	}
+	if err != nil {
+		return nil, Stamp{}, fmt.Errorf("read sessions file: %w", err)
+	}
+	defer f.Close()
+	// Stat the open file, not the path: a save renames a new file into
+	// place, and the stamp must describe the bytes read here.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, Stamp{}, fmt.Errorf("read sessions file: %w", err)
+	}
+	if err := checkFile(path, fi); err != nil {
+		return nil, Stamp{}, err
+	}
+	data := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, Stamp{}, fmt.Errorf("read sessions file %s: %w", path, err)
+	}
+	return data, stampOf(fi), nil
+}
+
+// crashPoint, when set, is called at each step of writeAtomic where a crash
+// must leave a whole file behind; tests use it to kill a writer right there.
+var crashPoint func(step string)
+
+func reachedPoint(step string) {
+	if crashPoint != nil {
+		crashPoint(step)
+	}
+}
+
+// writeAtomic replaces the file at path with chunks: it writes a temporary
+// file in the same folder, syncs it, renames it over path and syncs the
+// folder, so a crash leaves either the old file or the new one.
+func writeAtomic(path string, chunks [][]byte) (st Stamp, err error) {
+	dir, base := filepath.Split(path)
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
+	if err != nil {
+		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	for i, c := range chunks {
+		if _, err = f.Write(c); err != nil {
+			return Stamp{}, fmt.Errorf("save sessions: %w", err)
+		}
+		if i == 0 {
+			reachedPoint("partly-written")
+		}
+	}
+	if err = f.Sync(); err != nil {
+		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	}
+	reachedPoint("synced")
+	fi, err := f.Stat()
+	if err != nil {
+		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	}
+	reachedPoint("renamed")
+	return stampOf(fi), syncDir(dir)
+}
+
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// removeStaleTemps deletes temporary files left by a save that crashed.
+// Called with the lock held, so no save is in progress.
+func removeStaleTemps(path string) {
+	dir, base := filepath.Split(path)
+	names, _ := filepath.Glob(filepath.Join(dir, tempPrefix(base)+"*"))
+	for _, n := range names {
+		os.Remove(n)
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("save sessions: sync folder: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("save sessions: sync folder: %w", err)
+	}
+	return nil
+}
+
+// moveAside renames an undecodable file to path.corrupt-<UTC time>, never
+// over an earlier one, and returns the new name.
+func moveAside(path string, now time.Time) (string, error) {
+	base := path + ".corrupt-" + now.UTC().Format("20060102T150405Z")
+	dst := base
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		dst = fmt.Sprintf("%s-%d", base, n)
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return "", fmt.Errorf("move corrupt sessions file aside: %w", err)
+	}
+	return dst, syncDir(filepath.Dir(path))
+}

@@ -1,0 +1,281 @@
+package sessions
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// newStore returns a store in a fresh folder under the test's temp dir.
+func newStore(t *testing.T, opts ...Option) *Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state", "odoo-sessions", "sessions.json")
+	return Open(path, append([]Option{WithClock(fixedClock(t0))}, opts...)...)
+}
+
+func writeFile(t *testing.T, path, content string, mode fs.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustLoad(t *testing.T, st *Store) []Session {
+	t.Helper()
+	list, _, err := st.Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return list
+}
+
+func TestDefaultPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	got, err := DefaultPath()
+	if want := filepath.Join(dir, "odoo-sessions", "sessions.json"); err != nil || got != want {
+		t.Errorf("with XDG_STATE_HOME: %q, %v; want %q", got, err, want)
+	}
+	t.Setenv("XDG_STATE_HOME", "relative/ignored")
+	t.Setenv("HOME", dir)
+	got, err = DefaultPath()
+	if want := filepath.Join(dir, ".local", "state", "odoo-sessions", "sessions.json"); err != nil || got != want {
+		t.Errorf("without XDG_STATE_HOME: %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestSaveCreatesPrivateFiles(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	path, err := DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := Open(path, WithClock(fixedClock(t0)))
+	want := realisticSessions(3)
+	saveList(t, st, want)
+
+	for p, mode := range map[string]fs.FileMode{path: 0o600, filepath.Dir(path): 0o700 | fs.ModeDir} {
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode() != mode {
+			t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode(), err, mode)
+		}
+	}
+	if diff := cmp.Diff(want, mustLoad(t, st)); diff != "" {
+		t.Errorf("loaded sessions differ from saved (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	list, rep, err := st.Load()
+	if err != nil || len(list) != 0 || !rep.Missing {
+		t.Errorf("Load = %d sessions, %+v, %v; want none, missing, no error", len(list), rep, err)
+	}
+	if _, err := os.Stat(filepath.Dir(st.Path())); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load created the folder (stat: %v)", err)
+	}
+}
+
+func TestPermissionsRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		fileMode fs.FileMode
+		dirMode  fs.FileMode
+		wantFix  string // with %s for the path
+	}{
+		{"file readable by others", 0o644, 0o700, "chmod 600 %s"},
+		{"file writable by group", 0o620, 0o700, "chmod 600 %s"},
+		{"folder open to others", 0o600, 0o755, "chmod 700 %s"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newStore(t)
+			writeFile(t, st.Path(), `{"version":1,"sessions":[]}`, tc.fileMode)
+			dir := filepath.Dir(st.Path())
+			if err := os.Chmod(dir, tc.dirMode); err != nil {
+				t.Fatal(err)
+			}
+			target := st.Path()
+			if tc.dirMode != 0o700 {
+				target = dir
+			}
+			fix := strings.Replace(tc.wantFix, "%s", target, 1)
+
+			_, _, loadErr := st.Load()
+			_, updErr := st.Update(func(l []Session) []Session { return l })
+			for op, err := range map[string]error{"Load": loadErr, "Update": updErr} {
+				var pe *PermissionError
+				if !errors.As(err, &pe) || !strings.Contains(err.Error(), fix) ||
+					!errors.Is(err, fs.ErrPermission) {
+					t.Errorf("%s: error %v, want a PermissionError containing %q", op, err, fix)
+				}
+			}
+		})
+	}
+}
+
+func TestShellQuoteInHint(t *testing.T) {
+	t.Parallel()
+	if got := shellQuote("/home/o'neil/my state"); got != `'/home/o'\''neil/my state'` {
+		t.Errorf("shellQuote = %s", got)
+	}
+	if got := shellQuote("/home/a/.local/state"); got != "/home/a/.local/state" {
+		t.Errorf("shellQuote quoted a plain path: %s", got)
+	}
+}
+
+func TestUnreadableFile(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	if err := os.MkdirAll(st.Path(), 0o700); err != nil { // a folder where the file should be
+		t.Fatal(err)
+	}
+	_, _, err := st.Load()
+	if err == nil || !strings.Contains(err.Error(), st.Path()) {
+		t.Errorf("Load = %v, want an error naming %s", err, st.Path())
+	}
+}
+
+func TestCorruptFileMovedAside(t *testing.T) {
+	t.Parallel()
+	for _, op := range []string{"Load", "Update"} {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			st := newStore(t)
+			const garbage = `{"version":1,"sessions":[{"id":"a","sid":"s3cr3t"` // cut short
+			writeFile(t, st.Path(), garbage, 0o600)
+
+			var err error
+			called := false
+			if op == "Load" {
+				_, _, err = st.Load()
+			} else {
+				_, err = st.Update(func(l []Session) []Session { called = true; return l })
+			}
+			want := st.Path() + ".corrupt-20260301T120000Z"
+			var ce *CorruptError
+			if !errors.As(err, &ce) || ce.MovedTo != want || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error %v, want a CorruptError naming %s", err, want)
+			}
+			if strings.Contains(err.Error(), "s3cr3t") {
+				t.Error("error shows the sid")
+			}
+			if called {
+				t.Error("Update applied its function to a corrupt file")
+			}
+			if data, err := os.ReadFile(want); err != nil || string(data) != garbage {
+				t.Errorf("moved file holds %q (%v), want the original bytes", data, err)
+			}
+			if list, rep, err := st.Load(); err != nil || len(list) != 0 || !rep.Missing {
+				t.Errorf("Load after move: %d sessions, %+v, %v", len(list), rep, err)
+			}
+		})
+	}
+}
+
+func TestCorruptFileNeverOverwritesEarlierOne(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	for range 2 {
+		writeFile(t, st.Path(), "not json", 0o600)
+		if _, _, err := st.Load(); err == nil {
+			t.Fatal("Load accepted garbage")
+		}
+	}
+	matches, _ := filepath.Glob(st.Path() + ".corrupt-*")
+	if len(matches) != 2 {
+		t.Errorf("found %v, want two moved-aside files", matches)
+	}
+}
+
+func TestNewerVersionRefused(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	const future = `{"version":2,"sessions":[{"id":"a","shape":"unknown"}]}`
+	writeFile(t, st.Path(), future, 0o600)
+
+	_, _, loadErr := st.Load()
+	_, updErr := st.Update(func(l []Session) []Session { return l })
+	for op, err := range map[string]error{"Load": loadErr, "Update": updErr} {
+		var ve *VersionError
+		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 2") ||
+			!strings.Contains(err.Error(), "version 1") {
+			t.Errorf("%s: %v, want a VersionError naming versions 2 and 1", op, err)
+		}
+	}
+	if data, _ := os.ReadFile(st.Path()); string(data) != future {
+		t.Errorf("the newer file was changed: %q", data)
+	}
+}
+
+func TestOldVersionMigrated(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, content string }{
+		{"bare array", `[{"sid":"x1","url":"https://a","obtained_at":"2026-01-02T03:04:05Z"}]`},
+		{"object without version", `{"sessions": [
+			{"sid": "x1", "url": "https://a", "obtained_at": "2026-01-02T03:04:05Z"}
+		]}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newStore(t)
+			writeFile(t, st.Path(), tc.content, 0o600)
+			list, rep, err := st.Load()
+			if err != nil || rep.MigratedFrom != 0 || len(list) != 1 {
+				t.Fatalf("Load = %d sessions, %+v, %v", len(list), rep, err)
+			}
+			s := list[0]
+			obtained := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			if s.ID == "" || s.State != StateActive || !s.UpdatedAt.Equal(obtained) || s.SID != "x1" {
+				t.Errorf("migrated session = %+v", s)
+			}
+			if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
+				t.Fatal(err)
+			}
+			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":1,`) {
+				t.Errorf("saved file does not start with the current version: %.40q", data)
+			}
+		})
+	}
+}
+
+func TestPrettyPrintedFileLoads(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	writeFile(t, st.Path(), `{
+  "version": 1,
+  "sessions": [
+    {"id": "a", "sid": "s", "url": "https://a", "state": "active",
+     "info": {"uid": 2,
+              "name": "Mitchell Admin"},
+     "updated_at": "2026-01-02T03:04:05Z"}
+  ]
+}`, 0o600)
+	list := mustLoad(t, st)
+	if len(list) != 1 || list[0].ID != "a" || string(list[0].Info) != `{"uid": 2,
+              "name": "Mitchell Admin"}` {
+		t.Fatalf("Load = %+v", list)
+	}
+	if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
+		t.Fatalf("saving spaced info: %v", err)
+	}
+	if got := mustLoad(t, st); string(got[0].Info) != `{"uid":2,"name":"Mitchell Admin"}` {
+		t.Errorf("info after save = %s, want it compacted", got[0].Info)
+	}
+}
