@@ -1,0 +1,442 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// statusKind says whether the status line reports a success or a failure.
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusError
+)
+
+// status is the one line that reports the outcome of the last action.
+type status struct {
+	text string
+	kind statusKind
+}
+
+func (m *model) info(text string) { m.status = status{text: text, kind: statusInfo} }
+func (m *model) fail(text string) { m.status = status{text: text, kind: statusError} }
+
+// confirmAction is what a yes to a confirmation does.
+type confirmAction int
+
+const (
+	confirmForget confirmAction = iota
+	confirmPrune
+	confirmDetails
+)
+
+// confirmation is a pending y/n question.
+type confirmation struct {
+	prompt string
+	action confirmAction
+	ids    []string
+}
+
+func (c *confirmation) keys(k keyMap) []key.Binding { return []key.Binding{k.Yes, k.No} }
+
+func (m model) statusView() string {
+	st := m.c.styles
+	w := max(0, m.width-st.Status.GetHorizontalFrameSize())
+	switch {
+	case m.confirm != nil:
+		return st.Prompt.Render(clip(m.confirm.prompt+" (y/n)", w))
+	case m.bulk.active:
+		return m.bulkView(w)
+	case m.status.kind == statusError:
+		return st.Error.Render(clip("error: "+m.status.text, w))
+	}
+	return st.Info.Render(clip(m.status.text, w))
+}
+
+// handleKey routes a key press: global keys first, then the screen's.
+func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Kill):
+		return m, tea.Quit
+	case m.confirm != nil:
+		return m.handleConfirmKey(msg)
+	case m.help.ShowAll:
+		if key.Matches(msg, k.Quit) {
+			return m, tea.Quit
+		}
+		if key.Matches(msg, k.Help, k.Back) {
+			m.help.ShowAll = false
+		}
+		return m, nil
+	case m.bulk.active && !m.bulk.stopped && key.Matches(msg, k.Back):
+		m.bulk.stopped, m.bulk.queue = true, nil
+		return m, nil
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = true
+		return m, nil
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	}
+	switch m.screen {
+	case screenLogin:
+		return m.handleLoginKey(msg)
+	case screenTrack:
+		return m.handleTrackKey(msg)
+	case screenDetail:
+		return m.handleDetailKey(msg)
+	}
+	return m.handleListKey(msg)
+}
+
+// handleListKey runs the list's actions; moves and the filter are the
+// list's own business.
+func (m model) handleListKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
+	k := m.c.keys
+	sel := m.list.selected()
+	switch {
+	case m.list.filtering:
+	case key.Matches(msg, k.Login):
+		m.screen = screenLogin
+		return m, m.login.focusField(m.login.firstEmpty())
+	case key.Matches(msg, k.Track):
+		m.screen = screenTrack
+		return m, m.track.open(m.login.inputs[fieldURL].Value())
+	case key.Matches(msg, k.Reveal):
+		m.setReveal(!m.list.reveal)
+		return m, nil
+	case key.Matches(msg, k.CheckAll):
+		return m.startBulk()
+	case key.Matches(msg, k.Prune):
+		m.askPrune()
+		return m, nil
+	case sel == nil:
+	case key.Matches(msg, k.Open):
+		m.screen = screenDetail
+		m.detail.show(*sel)
+		return m, nil
+	case key.Matches(msg, k.Check):
+		return m, m.checkCmd(*sel, odoo.Transports, 0, true)
+	case key.Matches(msg, k.Logout):
+		return m, m.logoutCmd(*sel, preferredTransport(*sel))
+	case key.Matches(msg, k.Forget):
+		m.askForget(*sel)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, cmd
+}
+
+func (m *model) setReveal(on bool) {
+	m.list.reveal = on
+	m.list.relayout()
+	m.detail.reveal = on
+	if on {
+		m.info("sids revealed: r hides them again")
+	} else {
+		m.info("sids masked")
+	}
+}
+
+// handleConfirmKey answers the pending question.
+func (m model) handleConfirmKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
+	k := m.c.keys
+	c := m.confirm
+	switch {
+	case key.Matches(msg, k.Yes):
+		m.confirm = nil
+		switch c.action {
+		case confirmForget, confirmPrune:
+			return m, m.forget(c.ids)
+		case confirmDetails:
+			return m, m.detailsCmd(c.ids[0])
+		}
+	case key.Matches(msg, k.No):
+		m.confirm = nil
+		m.info("nothing done")
+	}
+	return m, nil
+}
+
+func (m *model) askForget(s sessions.Session) {
+	m.confirm = &confirmation{
+		prompt: fmt.Sprintf("forget %s on %s (sid %s)? It stays logged in on the server.",
+			odoo.Sanitize(s.Login, 40), hostOf(s.URL), sessions.MaskSID(s.SID)),
+		action: confirmForget,
+		ids:    []string{s.ID},
+	}
+}
+
+// askPrune counts the sessions that are over and asks before forgetting them.
+func (m *model) askPrune() {
+	var ids []string
+	for _, s := range m.list.all {
+		switch s.StateAt(m.now, m.c.idleLimit) {
+		case sessions.StateLoggedOut, sessions.StateRejected, sessions.StateExpired:
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		m.info("nothing to prune: no session is logged out, not accepted or expired")
+		return
+	}
+	m.confirm = &confirmation{
+		prompt: fmt.Sprintf("prune %s that are logged out, not accepted or expired?",
+			plural(len(ids), "session", "sessions")),
+		action: confirmPrune,
+		ids:    ids,
+	}
+}
+
+// forget drops sessions from the list and marks them forgotten in the store.
+func (m *model) forget(ids []string) tea.Cmd {
+	recs := make([]sessions.Session, 0, len(ids))
+	for _, id := range ids {
+		s := m.list.session(id)
+		if s == nil {
+			continue
+		}
+		r := *s
+		r.Forgotten, r.UpdatedAt = true, m.now
+		recs = append(recs, r)
+	}
+	m.list.remove(ids...)
+	if m.screen == screenDetail {
+		m.screen = screenList
+	}
+	if len(recs) == 1 {
+		m.info(fmt.Sprintf("forgot %s on %s", odoo.Sanitize(recs[0].Login, 40), hostOf(recs[0].URL)))
+	} else {
+		m.info("forgot " + plural(len(recs), "session", "sessions"))
+	}
+	return m.persist(recs...)
+}
+
+// preferredTransport is the header, unless the last checks show another
+// transport working while the header is not known to work (Odoo 16 and 18
+// read only the cookie).
+func preferredTransport(s sessions.Session) odoo.Transport {
+	if c, ok := s.LastCheck(sessions.TransportHeader); ok && c.Accepted {
+		return odoo.TransportHeader
+	}
+	for _, t := range odoo.Transports {
+		if c, ok := s.LastCheck(string(t)); ok && c.Accepted {
+			return t
+		}
+	}
+	return odoo.TransportHeader
+}
+
+// checkCmd starts a check of s through ts.
+func (m *model) checkCmd(s sessions.Session, ts []odoo.Transport, bulk reqKey,
+	parallel bool) tea.Cmd {
+	key := m.nextKey()
+	m.pending[s.ID+"/check"] = key
+	m.list.setBusy(s.ID, "checking…")
+	m.c.log.Debug("check", "host", hostOf(s.URL), "sid", odoo.Fingerprint(s.SID))
+	return checkSessionCmd(m.pool, s.URL, s.SID, ts, parallel, s.ID, key, bulk, m.timeout)
+}
+
+// handleCheckDone records the outcome of a check and accounts for it in a
+// running bulk check.
+func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
+	var bulkCmd tea.Cmd
+	if msg.bulkKey != 0 && m.bulk.active && msg.bulkKey == m.bulk.key {
+		m.bulk.count(msg.results)
+		bulkCmd = m.bulkStep()
+	}
+	if m.pending[msg.id+"/check"] != msg.key {
+		return m, bulkCmd
+	}
+	delete(m.pending, msg.id+"/check")
+	m.list.setBusy(msg.id, "")
+	s := m.list.session(msg.id)
+	if s == nil {
+		return m, bulkCmd
+	}
+
+	host := hostOf(s.URL)
+	before := s.State
+	for _, r := range msg.results {
+		s.RecordCheck(toCheck(r, host), m.now)
+	}
+	if before == sessions.StateLoggedOut && s.State == sessions.StateRejected {
+		// Still true, and more specific.
+		s.State = sessions.StateLoggedOut
+	}
+	m.syncDetail()
+	if msg.bulkKey == 0 {
+		m.info(checkSummary(*s, msg.results))
+		if err := firstErr(msg.results); err != nil {
+			m.fail(checkSummary(*s, msg.results) + ": " + errorText(err, host))
+		}
+	}
+	return m, tea.Batch(bulkCmd, m.persist(*s))
+}
+
+func toCheck(r odoo.CheckResult, host string) sessions.Check {
+	c := sessions.Check{
+		Transport: string(r.Transport),
+		Accepted:  r.Accepted,
+		Status:    r.Status,
+		Latency:   r.Latency,
+		At:        r.At,
+	}
+	if r.Err != nil {
+		c.Accepted = false
+		c.Err = errorText(r.Err, host)
+	}
+	return c
+}
+
+func firstErr(rs []odoo.CheckResult) error {
+	for _, r := range rs {
+		if r.Err != nil {
+			return r.Err
+		}
+	}
+	return nil
+}
+
+// checkSummary says in words what each transport answered.
+func checkSummary(s sessions.Session, rs []odoo.CheckResult) string {
+	parts := make([]string, 0, len(rs))
+	for _, r := range rs {
+		c, ok := s.LastCheck(string(r.Transport))
+		parts = append(parts, string(r.Transport)+" "+checkWord(c, ok))
+	}
+	return fmt.Sprintf("%s on %s: %s", sessions.MaskSID(s.SID), hostOf(s.URL),
+		strings.Join(parts, ", "))
+}
+
+// logoutCmd starts a logout of s through t.
+func (m *model) logoutCmd(s sessions.Session, t odoo.Transport) tea.Cmd {
+	key := m.nextKey()
+	m.pending[s.ID+"/logout"] = key
+	m.list.setBusy(s.ID, "logging out…")
+	m.c.log.Info("logout", "host", hostOf(s.URL), "sid", odoo.Fingerprint(s.SID), "transport", t)
+	return logoutCmd(m.pool, s.URL, s.SID, t, s.ID, key, m.timeout)
+}
+
+// handleLogoutDone marks the session logged out. Whatever new sid the server
+// handed out with the logout is never adopted.
+func (m model) handleLogoutDone(msg logoutDoneMsg) (model, tea.Cmd) {
+	if m.pending[msg.id+"/logout"] != msg.key {
+		return m, nil
+	}
+	delete(m.pending, msg.id+"/logout")
+	m.list.setBusy(msg.id, "")
+	s := m.list.session(msg.id)
+	if s == nil {
+		return m, nil
+	}
+	host := hostOf(s.URL)
+	if msg.err != nil {
+		m.fail(fmt.Sprintf("log out through %s: %s", msg.transport, errorText(msg.err, host)))
+		return m, nil
+	}
+
+	s.State, s.UpdatedAt = sessions.StateLoggedOut, m.now
+	m.syncDetail()
+	m.info(fmt.Sprintf("logged out %s on %s through the %s (%s)", odoo.Sanitize(s.Login, 40), host,
+		msg.transport, odoo.Sanitize(msg.res.Endpoint, 40)))
+	return m, m.persist(*s)
+}
+
+// startBulk checks every session, at most maxInFlight at a time.
+func (m model) startBulk() (model, tea.Cmd) {
+	if m.bulk.active {
+		m.info("a check of every session is already running: esc stops it")
+		return m, nil
+	}
+	if len(m.list.all) == 0 {
+		m.info("no session to check")
+		return m, nil
+	}
+	ids := make([]string, len(m.list.all))
+	for i, s := range m.list.all {
+		ids[i] = s.ID
+	}
+	m.bulk = bulkCheck{active: true, key: m.nextKey(), queue: ids, total: len(ids)}
+	return m, m.launchBulk()
+}
+
+// launchBulk fills the free slots of a bulk check.
+func (m *model) launchBulk() tea.Cmd {
+	var cmds []tea.Cmd
+	for m.bulk.inFlight < maxInFlight && len(m.bulk.queue) > 0 {
+		id := m.bulk.queue[0]
+		m.bulk.queue = m.bulk.queue[1:]
+		s := m.list.session(id)
+		if s == nil {
+			m.bulk.done++
+			continue
+		}
+		m.bulk.inFlight++
+		cmds = append(cmds, m.checkCmd(*s, odoo.Transports, m.bulk.key, false))
+	}
+	return tea.Batch(cmds...)
+}
+
+// bulkStep accounts for one finished session of a bulk check.
+func (m *model) bulkStep() tea.Cmd {
+	m.bulk.inFlight--
+	m.bulk.done++
+	cmd := m.launchBulk()
+	if m.bulk.inFlight > 0 || len(m.bulk.queue) > 0 {
+		return cmd
+	}
+	b := m.bulk
+	m.bulk = bulkCheck{}
+	verb := "checked"
+	if b.stopped {
+		verb = "stopped:"
+	}
+	m.info(fmt.Sprintf("%s %d of %d: %d accepted, %d not accepted, %d could not be checked",
+		verb, b.done, b.total, b.accepted, b.refused, b.failed))
+	return tea.Batch(cmd, m.flush())
+}
+
+// count adds one session's results to the tally.
+func (b *bulkCheck) count(rs []odoo.CheckResult) {
+	accepted, failed := false, false
+	for _, r := range rs {
+		accepted = accepted || (r.Accepted && r.Err == nil)
+		failed = failed || r.Err != nil
+	}
+	switch {
+	case accepted:
+		b.accepted++
+	case failed:
+		b.failed++
+	default:
+		b.refused++
+	}
+}
+
+func (m model) bulkView(w int) string {
+	label := fmt.Sprintf("checking %d/%d ", m.bulk.done, m.bulk.total)
+	tail := " esc stops"
+	if m.bulk.stopped {
+		tail = " stopping…"
+	}
+	bar := m.progress
+	bar.SetWidth(max(10, min(40, w-len(label)-len(tail))))
+	pct := float64(m.bulk.done) / float64(max(1, m.bulk.total))
+	return clip(label+bar.ViewAs(pct)+tail, w)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

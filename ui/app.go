@@ -1,0 +1,434 @@
+// Package ui is the terminal console of odoo-sessions: a login form, the list
+// of tracked session ids with their countdowns, and a detail view that tests
+// a sid through each transport Odoo accepts.
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// Client is what the console needs from an Odoo server; *odoo.Client
+// implements it.
+type Client interface {
+	Login(ctx context.Context, req odoo.LoginRequest) (*odoo.LoginResult, error)
+	CompleteTOTP(ctx context.Context, halfSID, code string) (*odoo.LoginResult, error)
+	Check(ctx context.Context, sid string, t odoo.Transport) odoo.CheckResult
+	SessionInfo(ctx context.Context, sid string, t odoo.Transport) (odoo.SessionInfo, error)
+	Logout(ctx context.Context, sid string, t odoo.Transport) (odoo.LogoutResult, error)
+	Version(ctx context.Context) (odoo.ServerVersion, error)
+	ListDatabases(ctx context.Context) ([]string, error)
+}
+
+// SessionStore persists the tracked sessions. Load and Update return slices
+// the console may keep and change: they must not share maps or backing
+// arrays with the store's own state. Update applies fn to the current
+// content under the store's lock and returns what was saved.
+type SessionStore interface {
+	Load() ([]sessions.Session, error)
+	Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error)
+}
+
+// ChangeReporter may be implemented by a SessionStore that can tell cheaply
+// (for instance from the file's modification time) whether another process
+// wrote it since this store last read or wrote it; when it cannot tell, it
+// should say yes. Without it the console polls with Load.
+type ChangeReporter interface {
+	Changed() bool
+}
+
+// Config is everything the console needs from its caller.
+type Config struct {
+	// NewClient builds a client for a server URL. Required.
+	NewClient func(url string) (Client, error)
+	// Store persists sessions. Without one, sessions live in memory only.
+	Store SessionStore
+	// Clock returns the current time; time.Now when nil.
+	Clock func() time.Time
+	// Logger receives debug lines; it never sees a password or a whole sid.
+	Logger *slog.Logger
+	// URL and DB prefill the login form.
+	URL string
+	DB  string
+	// DemoUsers are shown under the login form, one line each.
+	DemoUsers []string
+	// NoColor drops colours (NO_COLOR); meaning stays in the text.
+	NoColor bool
+	// FocusLogin opens the console on the login form with the cursor on the
+	// login field (used with --demo).
+	FocusLogin bool
+	// Timeout bounds every request; 15 seconds when zero.
+	Timeout time.Duration
+	// IdleLimit is the server's idle limit; sessions.IdleLimit when zero.
+	IdleLimit time.Duration
+	// Location is the zone of "local" times; time.Local when nil.
+	Location *time.Location
+}
+
+// common is built once and shared by every screen.
+type common struct {
+	styles    styles
+	keys      keyMap
+	log       *slog.Logger
+	clock     func() time.Time
+	loc       *time.Location
+	idleLimit time.Duration
+	noColor   bool
+	dark      bool
+}
+
+type screenID int
+
+const (
+	screenList screenID = iota
+	screenLogin
+	screenDetail
+	screenTrack
+)
+
+// bulkCheck is the state of a C run over every session.
+type bulkCheck struct {
+	active   bool
+	stopped  bool
+	key      reqKey
+	queue    []string
+	inFlight int
+	done     int
+	total    int
+
+	accepted, refused, failed int
+}
+
+// maxInFlight bounds the sessions a bulk check tests at once.
+const maxInFlight = 8
+
+// model is the console's only tea.Model.
+type model struct {
+	c       *common
+	store   SessionStore
+	pool    *clientPool
+	timeout time.Duration
+
+	width, height int
+	now           time.Time
+	seq           reqKey
+	tickTag       int
+	ticks         int
+
+	screen   screenID
+	list     listScreen
+	login    loginScreen
+	detail   detailScreen
+	track    trackScreen
+	help     help.Model
+	confirm  *confirmation
+	status   status
+	bulk     bulkCheck
+	progress progress.Model
+
+	// pending maps "<session id>/<operation>" to the key of the request in
+	// flight; a reply with another key is stale.
+	pending map[string]reqKey
+
+	loadKey  reqKey
+	watchKey reqKey
+	saveKey  reqKey
+	saving   bool
+	inflight map[string]sessions.Session
+	unsaved  map[string]sessions.Session
+	storeFP  storeFingerprint
+}
+
+// New builds the console from cfg.
+func New(cfg Config) tea.Model {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.IdleLimit <= 0 {
+		cfg.IdleLimit = sessions.IdleLimit
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Store == nil {
+		cfg.Store = &memoryStore{}
+	}
+
+	c := &common{
+		styles:    newStyles(true, cfg.NoColor),
+		keys:      defaultKeyMap(),
+		log:       cfg.Logger,
+		clock:     cfg.Clock,
+		loc:       cfg.Location,
+		idleLimit: cfg.IdleLimit,
+		noColor:   cfg.NoColor,
+		dark:      true,
+	}
+	m := model{
+		c:        c,
+		store:    cfg.Store,
+		pool:     newClientPool(cfg.NewClient),
+		timeout:  cfg.Timeout,
+		now:      cfg.Clock(),
+		tickTag:  1,
+		list:     newListScreen(c),
+		login:    newLoginScreen(c, cfg.URL, cfg.DB, cfg.DemoUsers),
+		detail:   newDetailScreen(c),
+		track:    newTrackScreen(c),
+		help:     help.New(),
+		progress: progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░')),
+		pending:  map[string]reqKey{},
+		unsaved:  map[string]sessions.Session{},
+	}
+	m.help.Styles = c.styles.Help
+	m.loadKey = m.nextKey()
+	if cfg.FocusLogin {
+		m.screen = screenLogin
+		m.login.focusField(fieldLogin)
+	}
+	if cfg.URL != "" {
+		m.login.probeKey = m.nextKey()
+		m.login.probedURL = cfg.URL
+	}
+	m.syncTyping()
+	return m
+}
+
+// Init loads the sessions, starts the heartbeat and asks the terminal for
+// its background colour.
+func (m model) Init() tea.Cmd {
+	cmds := []tea.Cmd{
+		loadSessionsCmd(m.store, m.loadKey),
+		tickCmd(m.c.clock, m.tickTag),
+		tea.RequestBackgroundColor,
+	}
+	if m.login.probeKey != 0 {
+		cmds = append(cmds, probeServerCmd(m.pool, m.login.probedURL, m.login.probeKey, m.timeout))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update dispatches each message to its handler.
+func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+	case tea.BackgroundColorMsg:
+		m.handleBackground(msg)
+	case tickMsg:
+		m, cmd = m.handleTick(msg)
+	case tea.KeyPressMsg:
+		m, cmd = m.handleKey(msg)
+	case sessionsLoadedMsg:
+		m, cmd = m.handleSessionsLoaded(msg)
+	case sessionsSavedMsg:
+		m, cmd = m.handleSessionsSaved(msg)
+	case loginDoneMsg:
+		m, cmd = m.handleLoginDone(msg)
+	case probeDoneMsg:
+		m.login.handleProbeDone(msg)
+	case checkDoneMsg:
+		m, cmd = m.handleCheckDone(msg)
+	case logoutDoneMsg:
+		m, cmd = m.handleLogoutDone(msg)
+	case detailsDoneMsg:
+		m, cmd = m.handleDetailsDone(msg)
+	default:
+		m, cmd = m.forward(msg)
+	}
+	m.syncTyping()
+	return m, cmd
+}
+
+// forward hands other messages (spinner frames, cursor blinks, pastes) to the
+// screen that shows them.
+func (m model) forward(msg tea.Msg) (model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenLogin:
+		m.login, cmd = m.login.Update(msg)
+	case screenTrack:
+		m.track, cmd = m.track.Update(msg)
+	case screenList:
+		m.list, cmd = m.list.Update(msg)
+	case screenDetail:
+		m.detail, cmd = m.detail.Update(msg)
+	}
+	return m, cmd
+}
+
+func (m *model) nextKey() reqKey {
+	m.seq++
+	return m.seq
+}
+
+// syncTyping disables letter shortcuts while a text input has focus.
+func (m *model) syncTyping() {
+	typing := m.confirm == nil && !m.help.ShowAll &&
+		(m.screen == screenLogin || m.screen == screenTrack ||
+			(m.screen == screenList && m.list.filtering))
+	m.c.keys.setTyping(typing)
+}
+
+func (m *model) setSize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(max(0, w-m.c.styles.Status.GetHorizontalFrameSize()))
+	bw := max(0, w-m.c.styles.Body.GetHorizontalFrameSize())
+	bh := max(0, h-chromeLines)
+	m.list.SetSize(bw, bh)
+	m.login.SetSize(bw, bh)
+	m.detail.SetSize(bw, bh)
+	m.track.SetSize(bw, bh)
+}
+
+func (m *model) handleBackground(msg tea.BackgroundColorMsg) {
+	m.c.dark = msg.IsDark()
+	m.c.styles = newStyles(m.c.dark, m.c.noColor)
+	m.help.Styles = m.c.styles.Help
+	m.login.restyle()
+	m.track.restyle()
+	m.list.restyle()
+}
+
+// handleTick records the tick's time, re-arms the heartbeat and, every other
+// second, asks the store whether another console changed it.
+func (m model) handleTick(msg tickMsg) (model, tea.Cmd) {
+	if msg.tag != m.tickTag {
+		return m, nil
+	}
+	m.now = msg.at
+	m.tickTag++
+	m.ticks++
+	m.detail.now = m.now
+	m.list.now = m.now
+	cmds := []tea.Cmd{tickCmd(m.c.clock, m.tickTag)}
+	if m.ticks%2 == 0 && m.watchKey == 0 && m.loadKey == 0 && !m.busyWriting() {
+		m.watchKey = m.nextKey()
+		cmds = append(cmds, watchStoreCmd(m.store, m.watchKey, m.storeFP))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// busyWriting is true while local changes have not reached the store.
+func (m model) busyWriting() bool {
+	return m.saving || len(m.unsaved) > 0 || m.bulk.active
+}
+
+// chromeLines is what the title, status and help lines take.
+const chromeLines = 3
+
+// View draws the screen.
+func (m model) View() tea.View {
+	var b strings.Builder
+	b.WriteString(m.titleView())
+	b.WriteByte('\n')
+	// Indent by hand: rendering the whole body through a padded style would
+	// measure and pad every line again, which costs more than the rows.
+	indent := strings.Repeat(" ", m.c.styles.Body.GetPaddingLeft())
+	for i, line := range strings.Split(m.bodyView(), "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + line)
+	}
+	b.WriteByte('\n')
+	b.WriteString(m.c.styles.Status.Render(m.statusView()))
+	b.WriteByte('\n')
+	b.WriteString(m.c.styles.Status.Render(m.helpView()))
+
+	v := tea.NewView(m.frame(b.String()))
+	v.AltScreen = true
+	v.WindowTitle = "odoo-sessions"
+	return v
+}
+
+// frame makes the view exactly the terminal's size: no line wider, and the
+// body padded or cut so the status and help lines stay at the bottom.
+func (m model) frame(s string) string {
+	if m.width <= 0 || m.height <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	head, tail := lines[:len(lines)-2], lines[len(lines)-2:]
+	out := make([]string, 0, m.height+2)
+	for i := range max(0, m.height-len(tail)) {
+		l := ""
+		if i < len(head) {
+			l = head[i]
+		}
+		out = append(out, l)
+	}
+	out = append(out, tail...)
+	out = out[len(out)-m.height:]
+	for i, l := range out {
+		if lipgloss.Width(l) > m.width {
+			out[i] = clip(l, m.width)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m model) titleView() string {
+	t := m.c.styles.Title.Render("odoo-sessions")
+	n := len(m.list.all)
+	info := m.c.styles.Faint.Render(" · " + plural(n, "session", "sessions"))
+	if m.list.reveal {
+		info += m.c.styles.Warning.Render(" · sids revealed")
+	}
+	return t + info
+}
+
+func (m model) bodyView() string {
+	if m.help.ShowAll {
+		return m.help.FullHelpView(m.activeKeys().FullHelp())
+	}
+	switch m.screen {
+	case screenLogin:
+		return m.login.View()
+	case screenDetail:
+		return m.detail.View()
+	case screenTrack:
+		return m.track.View()
+	}
+	return m.list.View()
+}
+
+func (m model) helpView() string {
+	if m.confirm != nil {
+		return m.help.ShortHelpView(m.confirm.keys(m.c.keys))
+	}
+	h := m.help
+	h.ShowAll = false
+	return h.View(m.activeKeys())
+}
+
+// activeKeys is the help.KeyMap of what the screen currently offers.
+func (m model) activeKeys() help.KeyMap {
+	switch m.screen {
+	case screenLogin:
+		return m.login
+	case screenDetail:
+		return m.detail
+	case screenTrack:
+		return m.track
+	}
+	return m.list
+}

@@ -1,0 +1,328 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// reqKey stamps a request; a reply whose key is no longer the one the model
+// waits for is stale and dropped.
+type reqKey uint64
+
+// tickMsg is the one-second heartbeat that drives every countdown.
+type tickMsg struct {
+	at  time.Time
+	tag int
+}
+
+// storeFingerprint summarises a session list cheaply enough to tell whether
+// another console changed the store.
+type storeFingerprint struct {
+	n   int
+	sum uint64
+}
+
+// sessionsLoadedMsg carries the store's content after a load or a poll.
+type sessionsLoadedMsg struct {
+	key       reqKey
+	list      []sessions.Session
+	fp        storeFingerprint
+	unchanged bool
+	err       error
+}
+
+// sessionsSavedMsg reports a write to the store and the merged result.
+type sessionsSavedMsg struct {
+	key  reqKey
+	list []sessions.Session
+	fp   storeFingerprint
+	err  error
+}
+
+// loginDoneMsg reports a login or the completion of a two-factor login.
+type loginDoneMsg struct {
+	key   reqKey
+	url   string
+	login string
+	db    string
+	res   *odoo.LoginResult
+	err   error
+}
+
+// probeDoneMsg reports what a server said about itself.
+type probeDoneMsg struct {
+	key     reqKey
+	url     string
+	version odoo.ServerVersion
+	verErr  error
+	dbs     []string
+	dbErr   error
+}
+
+// checkDoneMsg reports the checks of one session through some transports.
+type checkDoneMsg struct {
+	key     reqKey
+	bulkKey reqKey
+	id      string
+	results []odoo.CheckResult
+}
+
+// logoutDoneMsg reports a logout.
+type logoutDoneMsg struct {
+	key       reqKey
+	id        string
+	transport odoo.Transport
+	res       odoo.LogoutResult
+	err       error
+}
+
+// detailsDoneMsg reports a session_info fetch, which the server counts as a
+// save of the session.
+type detailsDoneMsg struct {
+	key  reqKey
+	id   string
+	info odoo.SessionInfo
+	at   time.Time
+	err  error
+}
+
+// clientPool hands out one client per server URL; commands share it.
+type clientPool struct {
+	mu    sync.Mutex
+	make  func(url string) (Client, error)
+	byURL map[string]Client
+}
+
+func newClientPool(make func(url string) (Client, error)) *clientPool {
+	return &clientPool{make: make, byURL: map[string]Client{}}
+}
+
+// get returns the client for url, building it on first use.
+func (p *clientPool) get(url string) (Client, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	if c, ok := p.byURL[url]; ok {
+		return c, nil
+	}
+	c, err := p.make(url)
+	if err != nil {
+		return nil, fmt.Errorf("server address %q: %w", url, err)
+	}
+	p.byURL[url] = c
+	return c, nil
+}
+
+// tickCmd arms the next heartbeat; the clock stamps it so tests can fix time.
+func tickCmd(clock func() time.Time, tag int) tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg {
+		return tickMsg{at: clock(), tag: tag}
+	})
+}
+
+// loadSessionsCmd reads the whole store.
+func loadSessionsCmd(store SessionStore, key reqKey) tea.Cmd {
+	return func() tea.Msg {
+		list, err := store.Load()
+		return sessionsLoadedMsg{key: key, list: list, fp: fingerprintList(list), err: err}
+	}
+}
+
+// watchStoreCmd asks the store whether another console changed it and
+// reloads only then.
+func watchStoreCmd(store SessionStore, key reqKey, last storeFingerprint) tea.Cmd {
+	return func() tea.Msg {
+		if cr, ok := store.(ChangeReporter); ok && !cr.Changed() {
+			return sessionsLoadedMsg{key: key, unchanged: true}
+		}
+		list, err := store.Load()
+		fp := fingerprintList(list)
+		if err == nil && fp == last {
+			return sessionsLoadedMsg{key: key, unchanged: true}
+		}
+		return sessionsLoadedMsg{key: key, list: list, fp: fp, err: err}
+	}
+}
+
+// saveSessionsCmd writes recs into the store, replacing records with the
+// same ID and appending new ones. recs must not be shared with the model.
+func saveSessionsCmd(store SessionStore, key reqKey, recs []sessions.Session) tea.Cmd {
+	return func() tea.Msg {
+		list, err := store.Update(func(cur []sessions.Session) []sessions.Session {
+			return mergeRecords(cur, recs)
+		})
+		return sessionsSavedMsg{key: key, list: list, fp: fingerprintList(list), err: err}
+	}
+}
+
+// mergeRecords replaces or appends each record of recs in cur.
+func mergeRecords(cur, recs []sessions.Session) []sessions.Session {
+	pos := make(map[string]int, len(cur))
+	for i, s := range cur {
+		pos[s.ID] = i
+	}
+	for _, r := range recs {
+		if i, ok := pos[r.ID]; ok {
+			cur[i] = r
+			continue
+		}
+		pos[r.ID] = len(cur)
+		cur = append(cur, r)
+	}
+	return cur
+}
+
+// fingerprintList hashes the identity and last update of every record.
+func fingerprintList(list []sessions.Session) storeFingerprint {
+	h := fnv.New64a()
+	var buf [8]byte
+	for _, s := range list {
+		h.Write([]byte(s.ID))
+		n := s.UpdatedAt.UnixNano()
+		for i := range buf {
+			buf[i] = byte(n >> (8 * i))
+		}
+		h.Write(buf[:])
+		if s.Forgotten {
+			h.Write([]byte{1})
+		}
+	}
+	return storeFingerprint{n: len(list), sum: h.Sum64()}
+}
+
+// loginCmd logs in; the password lives only in req, inside this closure.
+func loginCmd(p *clientPool, url string, req odoo.LoginRequest, key reqKey,
+	timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := loginDoneMsg{key: key, url: url, login: req.Login, db: req.DB}
+		c, err := p.get(url)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		msg.res, msg.err = c.Login(ctx, req)
+		return msg
+	}
+}
+
+// completeTOTPCmd finishes a two-factor login with its six-digit code.
+func completeTOTPCmd(p *clientPool, url, halfSID, code, login, db string, key reqKey,
+	timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := loginDoneMsg{key: key, url: url, login: login, db: db}
+		c, err := p.get(url)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		msg.res, msg.err = c.CompleteTOTP(ctx, halfSID, code)
+		return msg
+	}
+}
+
+// probeServerCmd asks a server for its version and its databases at once.
+func probeServerCmd(p *clientPool, url string, key reqKey, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := probeDoneMsg{key: key, url: url}
+		c, err := p.get(url)
+		if err != nil {
+			msg.verErr, msg.dbErr = err, err
+			return msg
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		var wg sync.WaitGroup
+		wg.Go(func() { msg.version, msg.verErr = c.Version(ctx) })
+		wg.Go(func() { msg.dbs, msg.dbErr = c.ListDatabases(ctx) })
+		wg.Wait()
+		return msg
+	}
+}
+
+// checkSessionCmd tests sid through each transport of ts. With parallel the
+// transports are tried at once; otherwise one after the other, so that a
+// bulk check keeps one request per session in flight.
+func checkSessionCmd(p *clientPool, url, sid string, ts []odoo.Transport, parallel bool,
+	id string, key, bulkKey reqKey, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := checkDoneMsg{key: key, bulkKey: bulkKey, id: id}
+		msg.results = make([]odoo.CheckResult, len(ts))
+		c, err := p.get(url)
+		if err != nil {
+			for i, t := range ts {
+				msg.results[i] = odoo.CheckResult{Transport: t, Err: err}
+			}
+			return msg
+		}
+
+		check := func(i int) {
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			msg.results[i] = c.Check(ctx, sid, ts[i])
+			msg.results[i].Transport = ts[i]
+		}
+		var wg sync.WaitGroup
+		for i := range ts {
+			if parallel {
+				wg.Go(func() { check(i) })
+			} else {
+				check(i)
+			}
+		}
+		wg.Wait()
+		return msg
+	}
+}
+
+// logoutCmd ends a session through one transport.
+func logoutCmd(p *clientPool, url, sid string, t odoo.Transport, id string, key reqKey,
+	timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := logoutDoneMsg{key: key, id: id, transport: t}
+		c, err := p.get(url)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		msg.res, msg.err = c.Logout(ctx, sid, t)
+		return msg
+	}
+}
+
+// fetchDetailsCmd calls get_session_info, which resets the server's idle
+// clock: the reply carries when that happened.
+func fetchDetailsCmd(p *clientPool, clock func() time.Time, url, sid string, t odoo.Transport,
+	id string, key reqKey, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		msg := detailsDoneMsg{key: key, id: id}
+		c, err := p.get(url)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		msg.info, msg.err = c.SessionInfo(ctx, sid, t)
+		msg.at = clock()
+		return msg
+	}
+}

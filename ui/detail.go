@@ -1,0 +1,364 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// detailHeadLines is what the detail view takes above the session_info
+// viewport: title, eight fact lines, a blank, the matrix (four lines), a
+// line for the last check error and the viewport's title.
+const detailHeadLines = 16
+
+// detailScreen shows one session: both clocks, the transport matrix and the
+// session_info JSON.
+type detailScreen struct {
+	c   *common
+	now time.Time
+
+	sess     sessions.Session
+	infoRaw  []byte
+	reveal   bool
+	choosing bool
+	vp       viewport.Model
+
+	width, height int
+}
+
+func newDetailScreen(c *common) detailScreen {
+	return detailScreen{c: c, now: c.clock(), vp: viewport.New()}
+}
+
+// SetSize gives the viewport what the facts and the matrix leave.
+func (d *detailScreen) SetSize(w, h int) {
+	d.width, d.height = w, h
+	d.vp.SetWidth(w)
+	d.vp.SetHeight(max(1, h-detailHeadLines))
+}
+
+// show opens the view on s.
+func (d *detailScreen) show(s sessions.Session) {
+	d.choosing = false
+	d.infoRaw = nil
+	d.update(s)
+	d.vp.GotoTop()
+}
+
+// update refreshes the copy of the session; the JSON is re-rendered only
+// when it changed.
+func (d *detailScreen) update(s sessions.Session) {
+	d.sess = s
+	if d.infoRaw != nil && bytes.Equal(d.infoRaw, s.Info) {
+		return
+	}
+	d.infoRaw = append([]byte{}, s.Info...)
+	d.vp.SetContentLines(prettyInfo(s.Info))
+}
+
+// prettyInfo indents session_info and sanitises every line of it.
+func prettyInfo(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return []string{"no session_info yet: d fetches it"}
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return []string{"session_info is not valid JSON: " + odoo.Sanitize(string(raw), 200)}
+	}
+	lines := strings.Split(buf.String(), "\n")
+	for i, l := range lines {
+		// Sanitize collapses spaces: keep the indentation apart.
+		body := strings.TrimLeft(l, " ")
+		lines[i] = l[:len(l)-len(body)] + odoo.Sanitize(body, 400)
+	}
+	return lines
+}
+
+// Update scrolls the JSON.
+func (d detailScreen) Update(msg tea.Msg) (detailScreen, tea.Cmd) {
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
+// handleDetailKey runs the detail view's actions.
+func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
+	k := m.c.keys
+	s := m.list.session(m.detail.sess.ID)
+	if s == nil {
+		m.screen = screenList
+		return m, nil
+	}
+	if m.detail.choosing {
+		m.detail.choosing = false
+		if t, ok := transportKey(msg, k); ok {
+			return m, m.logoutCmd(*s, t)
+		}
+		m.info("log out cancelled")
+		return m, nil
+	}
+	if t, ok := transportKey(msg, k); ok {
+		return m, m.checkCmd(*s, []odoo.Transport{t}, 0, false)
+	}
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screen = screenList
+		return m, nil
+	case key.Matches(msg, k.Check):
+		return m, m.checkCmd(*s, odoo.Transports, 0, true)
+	case key.Matches(msg, k.Logout):
+		m.detail.choosing = true
+		return m, nil
+	case key.Matches(msg, k.Details):
+		m.confirm = &confirmation{
+			prompt: fmt.Sprintf("fetching details resets the server's idle timer "+
+				"(%s from now). Fetch?", shortDuration(m.c.idleLimit)),
+			action: confirmDetails,
+			ids:    []string{s.ID},
+		}
+		return m, nil
+	case key.Matches(msg, k.CopyID):
+		m.info("sid copied (OSC 52: the terminal must allow clipboard writes)")
+		return m, tea.SetClipboard(s.SID)
+	case key.Matches(msg, k.Reveal):
+		m.setReveal(!m.detail.reveal)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.Update(msg)
+	return m, cmd
+}
+
+// transportKey maps 1, 2 and 3 to the header, cookie and param transports.
+func transportKey(msg tea.KeyPressMsg, k keyMap) (odoo.Transport, bool) {
+	switch {
+	case key.Matches(msg, k.CheckHeader):
+		return odoo.TransportHeader, true
+	case key.Matches(msg, k.CheckCookie):
+		return odoo.TransportCookie, true
+	case key.Matches(msg, k.CheckParam):
+		return odoo.TransportParam, true
+	}
+	return "", false
+}
+
+// detailsCmd fetches session_info through the preferred transport.
+func (m *model) detailsCmd(id string) tea.Cmd {
+	s := m.list.session(id)
+	if s == nil {
+		return nil
+	}
+	key := m.nextKey()
+	m.pending[id+"/details"] = key
+	m.info("fetching details…")
+	return fetchDetailsCmd(m.pool, m.c.clock, s.URL, s.SID, preferredTransport(*s), id, key,
+		m.timeout)
+}
+
+// handleDetailsDone stores the fresh session_info and restarts the idle
+// clock, since the server just saved the session.
+func (m model) handleDetailsDone(msg detailsDoneMsg) (model, tea.Cmd) {
+	if m.pending[msg.id+"/details"] != msg.key {
+		return m, nil
+	}
+	delete(m.pending, msg.id+"/details")
+	s := m.list.session(msg.id)
+	if s == nil {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.fail("fetch details: " + errorText(msg.err, hostOf(s.URL)))
+		return m, nil
+	}
+
+	s.SavedAt, s.UpdatedAt = msg.at, m.now
+	if len(msg.info.Raw) > 0 {
+		s.Info = msg.info.Raw
+	}
+	s.UID = msg.info.UID
+	if msg.info.Name != "" {
+		s.UserName = msg.info.Name
+	}
+	if msg.info.ServerVersion != "" {
+		s.ServerVersion = msg.info.ServerVersion
+	}
+	if s.DB == "" {
+		s.DB = msg.info.DB
+	}
+	m.syncDetail()
+	m.info("details fetched; the server's idle clock restarted")
+	return m, m.persist(*s)
+}
+
+// View draws the facts, the transport matrix and the JSON.
+func (d detailScreen) View() string {
+	st := d.c.styles
+	s := d.sess
+	var b strings.Builder
+	line := func(label, text string) {
+		b.WriteString(st.Label.Render(fit(label, 10)))
+		b.WriteString(clip(text, d.width-10))
+		b.WriteByte('\n')
+	}
+	b.WriteString(st.Title.Render(clip(fmt.Sprintf("%s on %s · database %s",
+		odoo.Sanitize(s.Login, 40), hostOf(s.URL), orDash(odoo.Sanitize(s.DB, 40))), d.width)))
+	b.WriteByte('\n')
+	line("user", fmt.Sprintf("%s (uid %d)", orDash(odoo.Sanitize(s.UserName, 60)), s.UID))
+	line("server", fmt.Sprintf("version %s · login method %s · obtained %s",
+		orDash(odoo.Sanitize(s.ServerVersion, 30)), orDash(odoo.Sanitize(s.Method, 10)), d.stamp(s.ObtainedAt)))
+	line("sid", maskedSID(s.SID, d.reveal)+" · r reveals · y copies")
+	exp, idle := d.clockLines()
+	line("expires", exp)
+	line("", "expires_at is advisory: Odoo does not enforce it")
+	line("idle", idle)
+	line("", fmt.Sprintf("Odoo drops sessions idle for %s; counted from the last save",
+		shortDuration(d.c.idleLimit)))
+	line("state", d.stateLine())
+	b.WriteByte('\n')
+	b.WriteString(d.matrix())
+	b.WriteByte('\n')
+	if d.choosing {
+		b.WriteString(st.Prompt.Render(clip(
+			"log out through which transport? 1 header · 2 cookie · 3 param · other key cancels",
+			d.width)))
+	} else {
+		b.WriteString(st.Label.Render(clip(fmt.Sprintf("session_info (↑/↓ scroll, %.0f%%)",
+			d.vp.ScrollPercent()*100), d.width)))
+	}
+	b.WriteByte('\n')
+	b.WriteString(d.vp.View())
+	return b.String()
+}
+
+// stamp shows a time in UTC.
+func (d detailScreen) stamp(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// clockLines describes the expires_at and the idle clocks.
+func (d detailScreen) clockLines() (string, string) {
+	s := d.sess
+	exp := "none given (web login)"
+	if left, ok := s.TimeLeft(d.now); ok {
+		exp = fmt.Sprintf("%s (%s) · %s", s.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"),
+			d.local(s.ExpiresAt), leftWords(left))
+	}
+	idle := "unknown: the sid was not obtained here and details were never fetched"
+	if left, ok := s.IdleLeft(d.now, d.c.idleLimit); ok {
+		idle = fmt.Sprintf("saved %s · %s", d.stamp(s.SavedAt), leftWords(left))
+	}
+	return exp, idle
+}
+
+// local shows t in the local zone, with the date only when it differs from
+// the UTC date.
+func (d detailScreen) local(t time.Time) string {
+	lt := t.In(d.c.loc)
+	if lt.Format("2006-01-02") == t.UTC().Format("2006-01-02") {
+		return lt.Format("15:04 MST")
+	}
+	return lt.Format("Jan 2 15:04 MST")
+}
+
+func leftWords(d time.Duration) string {
+	if d <= 0 {
+		return "expired"
+	}
+	return countdown(d, "", " left")
+}
+
+// stateLine is the state and which clock ends the session first.
+func (d detailScreen) stateLine() string {
+	s := d.sess
+	text := stateText(s.StateAt(d.now, d.c.idleLimit))
+	if _, clock := s.Deadline(d.c.idleLimit); clock != sessions.ClockNone {
+		text += " · first deadline: " + clock.String() + " clock"
+	}
+	return text + " · a live check beats both"
+}
+
+// matrix is the transport table: outcome, status, latency, time and history.
+func (d detailScreen) matrix() string {
+	var b strings.Builder
+	b.WriteString(d.c.styles.Header.Render(clip(fmt.Sprintf("%-10s %-15s %-6s %-8s %-9s %s",
+		"TRANSPORT", "RESULT", "STATUS", "LATENCY", "CHECKED", "HISTORY"), d.width)))
+	var lastErr string
+	for i, t := range sessions.Transports {
+		c, ok := d.sess.LastCheck(t)
+		row := fmt.Sprintf("%d %-8s %s %-13s", i+1, t, checkMark(c, ok), checkWord(c, ok))
+		if ok {
+			row += fmt.Sprintf(" %-6s %-8s %-9s %s", statusText(c.Status),
+				c.Latency.Round(time.Millisecond), c.At.In(d.c.loc).Format("15:04:05"),
+				history(d.sess.Checks[t]))
+			if c.Err != "" {
+				lastErr = t + ": " + c.Err
+			}
+		}
+		b.WriteString("\n" + clip(row, d.width))
+	}
+	b.WriteByte('\n')
+	if lastErr != "" {
+		b.WriteString(d.c.styles.Error.Render(clip(lastErr, d.width)))
+	}
+	return b.String()
+}
+
+func statusText(code int) string {
+	if code == 0 {
+		return "-"
+	}
+	return fmt.Sprint(code)
+}
+
+// history is the marks of past checks, oldest first.
+func history(h []sessions.Check) string {
+	var b strings.Builder
+	for _, c := range h {
+		b.WriteString(checkMark(c, true))
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// shortDuration writes whole days as "7 days", anything else as Go does.
+func shortDuration(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return plural(int(d/(24*time.Hour)), "day", "days")
+	}
+	return d.String()
+}
+
+// ShortHelp lists the main keys of the detail view.
+func (d detailScreen) ShortHelp() []key.Binding {
+	k := d.c.keys
+	return []key.Binding{k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam, k.Logout,
+		k.Details, k.CopyID, k.Reveal, k.Back}
+}
+
+// FullHelp lists every key of the detail view.
+func (d detailScreen) FullHelp() [][]key.Binding {
+	k := d.c.keys
+	return [][]key.Binding{
+		{k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam},
+		{k.Logout, k.Details, k.CopyID, k.Reveal},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Back, k.Help, k.Quit},
+	}
+}

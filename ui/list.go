@@ -1,0 +1,507 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// rowCache holds the sanitised text of a session that does not change with
+// time, so rendering and filtering do no per-row parsing.
+type rowCache struct {
+	host, db, user string
+	search         string
+}
+
+// listLayout is the width of each column, computed on resize.
+type listLayout struct {
+	host, db, user, sid, left, state, checks int
+}
+
+// Fixed column widths.
+const (
+	markWidth   = 2
+	sidWidth    = 9  // "6df1…be63"
+	leftWidth   = 17 // "~6d 23:59:12 idle"
+	stateWidth  = 12 // "not accepted"
+	checksWidth = 5  // "✓ ✗ ·"
+)
+
+// listScreen is the home screen: one row per tracked session.
+type listScreen struct {
+	c   *common
+	now time.Time
+
+	all      []sessions.Session
+	rows     []rowCache
+	index    map[string]int
+	filtered []int
+	busy     map[string]string
+
+	filter    textinput.Model
+	filtering bool
+	query     string
+
+	cursor, offset int
+	reveal         bool
+	width, height  int
+	layout         listLayout
+}
+
+func newListScreen(c *common) listScreen {
+	f := textinput.New()
+	f.Prompt = "/ "
+	f.Placeholder = "host, database or user"
+	f.SetStyles(c.styles.Input)
+	return listScreen{
+		c:      c,
+		now:    c.clock(),
+		index:  map[string]int{},
+		busy:   map[string]string{},
+		filter: f,
+	}
+}
+
+func (l *listScreen) restyle() {
+	l.filter.SetStyles(l.c.styles.Input)
+}
+
+// SetSize sets the body size and lays the columns out.
+func (l *listScreen) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.filter.SetWidth(max(1, w-4))
+	l.relayout()
+}
+
+// relayout shares the width left by the fixed columns between host, database
+// and user. When the terminal is narrow the database column goes first,
+// then the sid, then the checks.
+func (l *listScreen) relayout() {
+	lay := listLayout{sid: sidWidth, left: leftWidth, state: stateWidth, checks: checksWidth}
+	if l.reveal {
+		lay.sid = 42
+	}
+	// Each column but the last is followed by one space.
+	rest := func() int {
+		n := l.width - markWidth - lay.left - 1 - lay.state - 1 - lay.checks - 2
+		if lay.sid > 0 {
+			n -= lay.sid + 1
+		}
+		return n
+	}
+	if l.reveal && rest() < 30 {
+		lay.sid = max(sidWidth, lay.sid-(30-rest()))
+	}
+	if rest() >= 36 {
+		lay.db = (rest() - 1) / 4
+	}
+	if rest() < 20 {
+		lay.sid = 0
+	}
+	if rest() < 16 {
+		lay.checks = 0
+	}
+	free := rest()
+	if lay.db > 0 {
+		free -= lay.db + 1
+	}
+	lay.host = max(0, free*2/3)
+	lay.user = max(0, free-lay.host)
+	l.layout = lay
+	l.clampOffset()
+}
+
+// setSessions replaces the whole list, dropping forgotten records, and keeps
+// the cursor on the same session when it is still there.
+func (l *listScreen) setSessions(list []sessions.Session) {
+	keep := ""
+	if s := l.selected(); s != nil {
+		keep = s.ID
+	}
+	l.all = make([]sessions.Session, 0, len(list))
+	for _, s := range list {
+		if !s.Forgotten {
+			l.all = append(l.all, s)
+		}
+	}
+	l.rows = make([]rowCache, len(l.all))
+	l.index = make(map[string]int, len(l.all))
+	for i := range l.all {
+		l.rows[i] = makeRow(l.all[i])
+		l.index[l.all[i].ID] = i
+	}
+	l.applyFilter(keep)
+}
+
+func makeRow(s sessions.Session) rowCache {
+	r := rowCache{
+		host: hostOf(s.URL),
+		db:   odoo.Sanitize(s.DB, 64),
+		user: odoo.Sanitize(s.Login, 64),
+	}
+	if r.user == "" {
+		r.user = odoo.Sanitize(s.UserName, 64)
+	}
+	r.search = strings.ToLower(r.host + "\x00" + r.db + "\x00" + r.user + "\x00" +
+		odoo.Sanitize(s.UserName, 64))
+	return r
+}
+
+// add appends a new session and selects it.
+func (l *listScreen) add(s sessions.Session) {
+	l.all = append(l.all, s)
+	l.rows = append(l.rows, makeRow(s))
+	l.index[s.ID] = len(l.all) - 1
+	l.query = ""
+	l.filter.SetValue("")
+	l.applyFilter(s.ID)
+}
+
+// remove drops the sessions with the given IDs.
+func (l *listScreen) remove(ids ...string) {
+	drop := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		drop[id] = true
+	}
+	kept := make([]sessions.Session, 0, len(l.all))
+	for _, s := range l.all {
+		if !drop[s.ID] {
+			kept = append(kept, s)
+		}
+	}
+	cur := l.cursor
+	l.cursor = -1
+	l.setSessions(kept)
+	l.cursor = min(cur, max(0, len(l.filtered)-1))
+	l.clampOffset()
+}
+
+// session returns the record with id, to be changed in place.
+func (l *listScreen) session(id string) *sessions.Session {
+	i, ok := l.index[id]
+	if !ok {
+		return nil
+	}
+	return &l.all[i]
+}
+
+// refresh recomputes the cached text of one session after a change.
+func (l *listScreen) refresh(id string) {
+	if i, ok := l.index[id]; ok {
+		l.rows[i] = makeRow(l.all[i])
+	}
+}
+
+// selected returns the session under the cursor.
+func (l *listScreen) selected() *sessions.Session {
+	if l.cursor < 0 || l.cursor >= len(l.filtered) {
+		return nil
+	}
+	return &l.all[l.filtered[l.cursor]]
+}
+
+func (l *listScreen) setBusy(id, what string) {
+	if what == "" {
+		delete(l.busy, id)
+		return
+	}
+	l.busy[id] = what
+}
+
+// applyFilter recomputes the filtered indices and puts the cursor on keepID
+// when it is still listed.
+func (l *listScreen) applyFilter(keepID string) {
+	q := strings.ToLower(strings.TrimSpace(l.query))
+	l.filtered = l.filtered[:0]
+	for i := range l.rows {
+		if q == "" || strings.Contains(l.rows[i].search, q) {
+			l.filtered = append(l.filtered, i)
+		}
+	}
+	l.cursor = max(0, min(l.cursor, len(l.filtered)-1))
+	if i, ok := l.index[keepID]; ok {
+		for fi, ai := range l.filtered {
+			if ai == i {
+				l.cursor = fi
+				break
+			}
+		}
+	}
+	l.clampOffset()
+}
+
+// visibleRows is how many session rows fit under the header.
+func (l listScreen) visibleRows() int {
+	n := l.height - 1
+	if l.filtering || l.query != "" {
+		n--
+	}
+	return max(1, n)
+}
+
+func (l *listScreen) clampOffset() {
+	v := l.visibleRows()
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+v {
+		l.offset = l.cursor - v + 1
+	}
+	l.offset = max(0, min(l.offset, len(l.filtered)-v))
+}
+
+// Update moves the cursor and edits the filter.
+func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
+	k, isKey := msg.(tea.KeyPressMsg)
+	if l.filtering {
+		return l.updateFilter(msg)
+	}
+	if !isKey {
+		return l, nil
+	}
+	keys := l.c.keys
+	switch {
+	case key.Matches(k, keys.Up):
+		l.cursor--
+	case key.Matches(k, keys.Down):
+		l.cursor++
+	case key.Matches(k, keys.PageUp):
+		l.cursor -= l.visibleRows()
+	case key.Matches(k, keys.PageDown):
+		l.cursor += l.visibleRows()
+	case key.Matches(k, keys.Top):
+		l.cursor = 0
+	case key.Matches(k, keys.Bottom):
+		l.cursor = len(l.filtered) - 1
+	case key.Matches(k, keys.Filter):
+		l.filtering = true
+		l.filter.SetValue(l.query)
+		l.filter.CursorEnd()
+		return l, l.filter.Focus()
+	case key.Matches(k, keys.Back) && l.query != "":
+		l.query = ""
+		l.applyFilter(l.selectedID())
+		return l, nil
+	}
+	l.cursor = max(0, min(l.cursor, len(l.filtered)-1))
+	l.clampOffset()
+	return l, nil
+}
+
+func (l listScreen) selectedID() string {
+	if s := l.selected(); s != nil {
+		return s.ID
+	}
+	return ""
+}
+
+// updateFilter edits the filter live: enter keeps it, esc clears it.
+func (l listScreen) updateFilter(msg tea.Msg) (listScreen, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, l.c.keys.Submit):
+			l.filtering = false
+			l.filter.Blur()
+			l.clampOffset()
+			return l, nil
+		case key.Matches(k, l.c.keys.Back):
+			l.filtering = false
+			l.filter.Blur()
+			l.query = ""
+			l.applyFilter(l.selectedID())
+			return l, nil
+		}
+	}
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	if v := l.filter.Value(); v != l.query {
+		l.query = v
+		l.applyFilter(l.selectedID())
+	}
+	return l, cmd
+}
+
+// View draws the header and only the rows that fit.
+func (l listScreen) View() string {
+	if len(l.all) == 0 {
+		return l.c.styles.Faint.Render(
+			"No sessions yet: press n to log in, or t to track a sid obtained elsewhere.")
+	}
+	var b strings.Builder
+	b.Grow((l.height + 1) * (l.width + 16))
+	b.WriteString(l.c.styles.Header.Render(l.headerLine()))
+	end := min(len(l.filtered), l.offset+l.visibleRows())
+	for fi := l.offset; fi < end; fi++ {
+		b.WriteByte('\n')
+		b.WriteString(l.rowView(fi))
+	}
+	if len(l.filtered) == 0 {
+		b.WriteString("\n" + l.c.styles.Faint.Render("no session matches the filter"))
+	}
+	if l.filtering || l.query != "" {
+		for i := end - l.offset; i < l.visibleRows(); i++ {
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+		b.WriteString(l.filterLine())
+	}
+	return b.String()
+}
+
+func (l listScreen) filterLine() string {
+	count := fmt.Sprintf(" (%d of %d)", len(l.filtered), len(l.all))
+	if l.filtering {
+		return l.filter.View() + l.c.styles.Faint.Render(count)
+	}
+	return l.c.styles.Faint.Render(clip("filter: "+l.query+count+" · / edits, esc clears",
+		l.width))
+}
+
+func (l listScreen) headerLine() string {
+	lay := l.layout
+	var b strings.Builder
+	b.WriteString(fit("", markWidth))
+	b.WriteString(fit("SERVER", lay.host) + " ")
+	if lay.db > 0 {
+		b.WriteString(fit("DATABASE", lay.db) + " ")
+	}
+	b.WriteString(fit("USER", lay.user) + " ")
+	if lay.sid > 0 {
+		b.WriteString(fit("SID", lay.sid) + " ")
+	}
+	b.WriteString(fit("TIME LEFT", lay.left) + " ")
+	b.WriteString(fit("STATE", lay.state) + " ")
+	if lay.checks > 0 {
+		b.WriteString("H C P")
+	}
+	return b.String()
+}
+
+// rowView renders the filtered row fi; it works out the countdown from the
+// last tick's time.
+func (l listScreen) rowView(fi int) string {
+	i := l.filtered[fi]
+	s := &l.all[i]
+	r := &l.rows[i]
+	lay := l.layout
+	st := l.c.styles
+	sel := fi == l.cursor
+
+	left, role := l.leftCell(s)
+	state := stateText(s.StateAt(l.now, l.c.idleLimit))
+	if what, ok := l.busy[s.ID]; ok {
+		state = what
+	}
+
+	var b strings.Builder
+	mark := "  "
+	if sel {
+		mark = "› "
+	}
+	b.WriteString(mark)
+	b.WriteString(fit(r.host, lay.host) + " ")
+	if lay.db > 0 {
+		b.WriteString(fit(r.db, lay.db) + " ")
+	}
+	b.WriteString(fit(r.user, lay.user) + " ")
+	if lay.sid > 0 {
+		b.WriteString(fit(maskedSID(s.SID, l.reveal), lay.sid) + " ")
+	}
+	leftCell := fit(left, lay.left)
+	if !sel {
+		leftCell = role.Render(leftCell)
+	}
+	b.WriteString(leftCell + " ")
+	b.WriteString(fit(state, lay.state) + " ")
+	if lay.checks > 0 {
+		b.WriteString(l.checksCell(s))
+	}
+	if sel {
+		return st.Selected.Render(b.String())
+	}
+	return b.String()
+}
+
+// checksCell is "✓ ✗ ·" for the header, cookie and param transports.
+func (l listScreen) checksCell(s *sessions.Session) string {
+	var b strings.Builder
+	for i, t := range sessions.Transports {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		c, ok := s.LastCheck(t)
+		b.WriteString(checkMark(c, ok))
+	}
+	return b.String()
+}
+
+// leftCell is the countdown of a session and the style of its role: the
+// expires_at clock when the server gave one, otherwise the idle clock,
+// marked "~… idle".
+func (l listScreen) leftCell(s *sessions.Session) (string, lipgloss.Style) {
+	if d, ok := s.TimeLeft(l.now); ok {
+		return countdown(d, "", ""), roleFor(d, l.c.styles)
+	}
+	if d, ok := s.IdleLeft(l.now, l.c.idleLimit); ok {
+		if d <= 0 {
+			return "expired (idle)", roleFor(d, l.c.styles)
+		}
+		return countdown(d, "~", " idle"), roleFor(d, l.c.styles)
+	}
+	return "unknown", l.c.styles.Faint
+}
+
+// warnUnder is when a countdown starts to warn.
+const warnUnder = time.Hour
+
+// countdown renders d with a prefix and suffix, and says "soon" in words
+// under warnUnder so the warning does not rest on colour.
+func countdown(d time.Duration, prefix, suffix string) string {
+	if d <= 0 {
+		return sessions.FormatLeft(d)
+	}
+	s := prefix + sessions.FormatLeft(d) + suffix
+	if d < warnUnder {
+		s += " soon"
+	}
+	return s
+}
+
+// roleFor is the style that matches a countdown's urgency.
+func roleFor(d time.Duration, st styles) lipgloss.Style {
+	switch {
+	case d <= 0:
+		return st.Expired
+	case d < warnUnder:
+		return st.Warning
+	}
+	return st.OK
+}
+
+// ShortHelp lists the main keys of the list.
+func (l listScreen) ShortHelp() []key.Binding {
+	k := l.c.keys
+	if l.filtering {
+		return []key.Binding{k.Submit, k.Back}
+	}
+	return []key.Binding{k.Open, k.Login, k.Check, k.Logout, k.Forget, k.Filter,
+		k.Reveal, k.Help, k.Quit}
+}
+
+// FullHelp lists every key of the list.
+func (l listScreen) FullHelp() [][]key.Binding {
+	k := l.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Login, k.Track, k.Check, k.CheckAll, k.Logout},
+		{k.Forget, k.Prune, k.Filter, k.Reveal, k.Help, k.Quit},
+	}
+}

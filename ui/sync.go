@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// persist queues copies of records for the store and writes them unless a
+// write is already on its way; one write at a time keeps them in order.
+func (m *model) persist(recs ...sessions.Session) tea.Cmd {
+	for _, r := range recs {
+		m.unsaved[r.ID] = cloneSession(r)
+	}
+	return m.flush()
+}
+
+func (m *model) flush() tea.Cmd {
+	if m.saving || len(m.unsaved) == 0 {
+		return nil
+	}
+	recs := slices.SortedFunc(maps.Values(m.unsaved), func(a, b sessions.Session) int {
+		return cmp.Or(a.ObtainedAt.Compare(b.ObtainedAt), strings.Compare(a.ID, b.ID))
+	})
+	m.inflight, m.unsaved = m.unsaved, map[string]sessions.Session{}
+	m.saving, m.saveKey = true, m.nextKey()
+	return saveSessionsCmd(m.store, m.saveKey, recs)
+}
+
+// handleSessionsSaved takes the store's merged content, which includes what
+// other consoles wrote, and sends the next queued write.
+func (m model) handleSessionsSaved(msg sessionsSavedMsg) (model, tea.Cmd) {
+	if msg.key != m.saveKey || !m.saving {
+		return m, nil
+	}
+	m.saving, m.inflight = false, nil
+	switch {
+	case msg.err != nil:
+		m.fail("saving sessions: " + odoo.Sanitize(msg.err.Error(), maxErrDetail))
+	case !m.bulk.active:
+		m.adopt(msg.list, msg.fp)
+	}
+	return m, m.flush()
+}
+
+// handleSessionsLoaded takes the store's content at start-up or after
+// another console changed it.
+func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
+	switch {
+	case msg.key == m.loadKey && m.loadKey != 0:
+		m.loadKey = 0
+	case msg.key == m.watchKey && m.watchKey != 0:
+		m.watchKey = 0
+	default:
+		return m, nil
+	}
+	if msg.err != nil {
+		m.fail("reading the session store: " + odoo.Sanitize(msg.err.Error(), maxErrDetail))
+		return m, nil
+	}
+	if msg.unchanged || m.bulk.active {
+		return m, nil
+	}
+	m.adopt(msg.list, msg.fp)
+	return m, nil
+}
+
+// adopt replaces the list with the store's content, with the local changes
+// that are not written yet laid over it.
+func (m *model) adopt(list []sessions.Session, fp storeFingerprint) {
+	m.storeFP = fp
+	if local := len(m.inflight) + len(m.unsaved); local > 0 {
+		recs := make([]sessions.Session, 0, local)
+		for _, r := range m.inflight {
+			recs = append(recs, cloneSession(r))
+		}
+		for _, r := range m.unsaved {
+			recs = append(recs, cloneSession(r))
+		}
+		list = mergeRecords(list, recs)
+	}
+	m.list.setSessions(list)
+	m.syncDetail()
+}
+
+// syncDetail refreshes the detail view's copy of its session.
+func (m *model) syncDetail() {
+	if m.detail.sess.ID == "" {
+		return
+	}
+	s := m.list.session(m.detail.sess.ID)
+	if s == nil {
+		if m.screen == screenDetail {
+			m.screen = screenList
+			m.info("that session was forgotten")
+		}
+		m.detail.sess = sessions.Session{}
+		return
+	}
+	m.list.refresh(s.ID)
+	m.detail.update(*s)
+}
