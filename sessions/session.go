@@ -57,6 +57,10 @@ type Session struct {
 	// Method is how the sid was obtained: "rest", "web" or "tracked".
 	Method        string `json:"method"`
 	ServerVersion string `json:"server_version,omitempty"`
+	// RESTModule is the state of base_rest_auth_user_service on the
+	// session's database as seen at login ("installed", "uninstalled", ...),
+	// "absent" when the module is not on the server, "" when unknown.
+	RESTModule string `json:"rest_module,omitempty"`
 	State         State  `json:"state"`
 	// Checks maps a transport name to its last checks, newest last.
 	Checks map[string][]Check `json:"checks,omitempty"`
