@@ -197,8 +197,7 @@ func newFlagSet(g *globals, name, synopsis string) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
-		return err
+		return err // the flag package has printed the usage
 	}
 	if err != nil {
 		return usagef("%s: %v (see 'odoo-sessions %s --help')", fs.Name(), err, fs.Name())

@@ -188,6 +188,9 @@ func TestHelpListsDemoUsers(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("serve-demo --help exit %d", code)
 	}
+	if n := strings.Count(out.String(), "usage:"); n != 1 {
+		t.Fatalf("serve-demo --help prints its usage %d times, want once", n)
+	}
 	for _, u := range demoserver.DemoUsers(18) {
 		if !strings.Contains(out.String(), u.Login) {
 			t.Fatalf("serve-demo --help does not list %q:\n%s", u.Login, out.String())

@@ -48,7 +48,6 @@ func parseGlobals(args []string, env Env) (*globals, []string, error) {
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			fs.Usage()
 			return nil, nil, err
 		}
 		return nil, nil, usagef("%v (see 'odoo-sessions --help')", err)

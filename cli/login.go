@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,17 +15,21 @@ import (
 
 // loginJSON is the --json output of login.
 type loginJSON struct {
-	URL           string    `json:"url"`
-	DB            string    `json:"db"`
-	Login         string    `json:"login"`
-	UID           int       `json:"uid"`
-	Name          string    `json:"name"`
-	SID           string    `json:"sid"`
-	ExpiresAt     *string   `json:"expires_at"`
-	ServerVersion string    `json:"server_version"`
-	Method        string    `json:"method"`
-	Notes         []string  `json:"notes,omitempty"`
-	ObtainedAt    time.Time `json:"obtained_at"`
+	URL           string   `json:"url"`
+	DB            string   `json:"db"`
+	Login         string   `json:"login"`
+	UID           int      `json:"uid"`
+	Name          string   `json:"name"`
+	SID           string   `json:"sid"`
+	ExpiresAt     *string  `json:"expires_at"`
+	ServerVersion string   `json:"server_version"`
+	Method        string   `json:"method"`
+	Notes         []string `json:"notes,omitempty"`
+	// RESTModule is the state of base_rest_auth_user_service on db, "absent"
+	// when the server does not have it, "" when it could not be read.
+	RESTModule      string    `json:"rest_module"`
+	RESTModuleError string    `json:"rest_module_error,omitempty"`
+	ObtainedAt      time.Time `json:"obtained_at"`
 }
 
 func runLogin(ctx context.Context, g *globals, args []string) error {
@@ -59,14 +64,50 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 
 	now := g.env.Now()
 	s := sessionFromLogin(c.URL(), *login, res, now)
+	module, moduleErr := restModuleState(ctx, c, res.Info.DB, *login, password)
+	s.RESTModule = module
 	if err := g.addSession(s); err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(g.env.Stdout, loginOutput(c.URL(), *login, res, now))
+		out := loginOutput(c.URL(), *login, res, now)
+		out.RESTModule = module
+		if moduleErr != nil {
+			out.RESTModuleError = clean(moduleErr.Error())
+		}
+		return writeJSON(g.env.Stdout, out)
 	}
 	printLogin(g.env.Stdout, s, res, *showSID)
+	printModule(g.env.Stdout, s.DB, module, moduleErr)
 	return nil
+}
+
+// restModuleName is the module that adds /session/auth/login.
+const restModuleName = "base_rest_auth_user_service"
+
+// restModuleState asks, while the password is still at hand, whether the
+// REST module is installed on db. Only administrators may read the module
+// list, so an error here is common and never fails the login.
+func restModuleState(ctx context.Context, c *odoo.Client, db, login, password string) (string, error) {
+	state, err := c.ModuleState(ctx, db, login, password, restModuleName)
+	if err != nil {
+		return "", err
+	}
+	if state == "" {
+		return "absent", nil
+	}
+	return state, nil
+}
+
+func printModule(w io.Writer, db, state string, err error) {
+	switch {
+	case err != nil && errors.Is(err, odoo.ErrAccessDenied):
+		fmt.Fprintf(w, "REST module unknown: only administrators may read the module list of %s\n", clean(db))
+	case err != nil:
+		fmt.Fprintf(w, "REST module unknown: %s\n", clean(err.Error()))
+	default:
+		fmt.Fprintf(w, "REST module %s is %s on %s\n", restModuleName, clean(state), clean(db))
+	}
 }
 
 // loginWithTOTP logs in and, when the user has two-factor authentication
