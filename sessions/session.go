@@ -61,7 +61,7 @@ type Session struct {
 	// session's database as seen at login ("installed", "uninstalled", ...),
 	// "absent" when the module is not on the server, "" when unknown.
 	RESTModule string `json:"rest_module,omitempty"`
-	State         State  `json:"state"`
+	State      State  `json:"state"`
 	// Checks maps a transport name to its last checks, newest last.
 	Checks map[string][]Check `json:"checks,omitempty"`
 	// Info is the raw session_info JSON from the last login or details fetch.
