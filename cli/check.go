@@ -30,23 +30,21 @@ type checkOutput struct {
 }
 
 func runCheck(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "check", "--url URL --sid SID [--transport header|cookie|param|all] [--json]")
-	url := fs.String("url", "", "the Odoo server")
-	sid := fs.String("sid", "", "the session id to test (or --sid-stdin)")
-	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input, so it stays out of the process list")
-	transport := fs.String("transport", "all", "header, cookie, param or all")
+	fs := newFlagSet(g, "check", "--url URL --sid SID [--transport header|cookie|param|all] [--json]\n"+
+		"       odoo-sessions check --all [--concurrency 8] [--json]")
+	target := addTargetFlags(fs, "the session id to test", "all", true)
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	all := fs.Bool("all", false, "check every tracked session instead of one sid")
 	conc := fs.Int("concurrency", g.cfg.Concurrency, "with --all: how many requests at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ts, err := parseTransports(*transport, true)
-	if err != nil {
-		return err
-	}
 	if *all {
-		if *sid != "" || *sidStdin || *url != "" {
+		ts, err := target.transports()
+		if err != nil {
+			return err
+		}
+		if target.named() {
 			return usagef("check: --all checks the tracked sessions; leave out --url and --sid")
 		}
 		if *conc < 1 || *conc > 256 {
@@ -54,14 +52,7 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 		}
 		return checkAll(ctx, g, ts, *conc, *asJSON)
 	}
-	s, err := g.sid(*sid, *sidStdin)
-	if err != nil {
-		return err
-	}
-	if *url == "" {
-		return usagef("check: --url is required")
-	}
-	c, err := g.client(*url)
+	c, s, ts, err := target.resolve(g)
 	if err != nil {
 		return err
 	}
@@ -143,41 +134,6 @@ func printChecks(w io.Writer, out checkOutput) {
 	}
 }
 
-func parseTransports(s string, allowAll bool) ([]odoo.Transport, error) {
-	if s == "all" && allowAll {
-		return odoo.Transports, nil
-	}
-	for _, t := range odoo.Transports {
-		if string(t) == s {
-			return []odoo.Transport{t}, nil
-		}
-	}
-	if allowAll {
-		return nil, usagef("--transport %q: expected header, cookie, param or all", s)
-	}
-	return nil, usagef("--transport %q: expected header, cookie or param", s)
-}
-
-// sid takes the sid from the flag or standard input.
-func (g *globals) sid(flagValue string, fromStdin bool) (string, error) {
-	s := flagValue
-	if fromStdin {
-		b, err := io.ReadAll(io.LimitReader(g.env.Stdin, 4096))
-		if err != nil {
-			return "", fmt.Errorf("read the sid from standard input: %w", err)
-		}
-		s = string(b)
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", usagef("--sid is required (or --sid-stdin)")
-	}
-	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return "", usagef("--sid: expected printable text without spaces")
-	}
-	return s, nil
-}
-
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -189,26 +145,12 @@ func writeJSON(w io.Writer, v any) error {
 
 func runLogout(ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet(g, "logout", "--url URL --sid SID [--transport header|cookie|param] [--json]")
-	url := fs.String("url", "", "the Odoo server")
-	sid := fs.String("sid", "", "the session id to log out (or --sid-stdin)")
-	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input")
-	transport := fs.String("transport", "header", "header, cookie or param")
+	target := addTargetFlags(fs, "the session id to log out", "header", false)
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ts, err := parseTransports(*transport, false)
-	if err != nil {
-		return err
-	}
-	s, err := g.sid(*sid, *sidStdin)
-	if err != nil {
-		return err
-	}
-	if *url == "" {
-		return usagef("logout: --url is required")
-	}
-	c, err := g.client(*url)
+	c, s, ts, err := target.resolve(g)
 	if err != nil {
 		return err
 	}

@@ -9,27 +9,14 @@ import (
 
 func runTrack(ctx context.Context, g *globals, args []string) error {
 	fs := newFlagSet(g, "track", "--url URL --sid SID [--identify] [--transport cookie]")
-	url := fs.String("url", "", "the Odoo server the sid belongs to")
-	sid := fs.String("sid", "", "the session id, copied from a browser cookie or a curl session")
-	sidStdin := fs.Bool("sid-stdin", false, "read the sid from standard input")
+	target := addTargetFlags(fs, "the session id, copied from a browser cookie or a curl session",
+		"cookie", false)
 	identify := fs.Bool("identify", false, "fetch who the sid belongs to "+
 		"(get_session_info: this resets the server's idle timer)")
-	transport := fs.String("transport", "cookie", "with --identify: header, cookie or param")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ts, err := parseTransports(*transport, false)
-	if err != nil {
-		return err
-	}
-	s, err := g.sid(*sid, *sidStdin)
-	if err != nil {
-		return err
-	}
-	if *url == "" {
-		return usagef("track: --url is required")
-	}
-	c, err := g.client(*url)
+	c, s, ts, err := target.resolve(g)
 	if err != nil {
 		return err
 	}
