@@ -18,6 +18,19 @@ type checkAllJSON struct {
 	State     string             `json:"state"`
 	Results   []checkJSON        `json:"results"`
 	Diagnosis []sessions.Finding `json:"diagnosis"`
+	// Skipped says why the session was not checked.
+	Skipped string `json:"skipped,omitempty"`
+}
+
+func skipReason(s sessions.Session, cancelled bool) string {
+	switch {
+	case s.State == sessions.StateLoggedOut:
+		return "logged out through odoo-sessions: not checked"
+	case cancelled:
+		return "not checked: stopped before its turn"
+	default:
+		return "not checked: its URL is not valid"
+	}
 }
 
 // checkAll checks every tracked session that is not logged out, at most
@@ -41,15 +54,22 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 	out := make([]checkAllJSON, 0, len(all))
 	var flat []odoo.CheckResult
 	for i, s := range all {
+		e := checkAllJSON{ID: s.ID, URL: s.URL, Login: s.Login, SID: sessions.MaskSID(s.SID),
+			Results: []checkJSON{}, Diagnosis: []sessions.Finding{}}
+		if len(results[i]) == 0 {
+			// Older checks would describe the session as it was, not as
+			// it is: say why this one was not checked instead.
+			e.State, e.Skipped = string(s.State), skipReason(s, ctx.Err() != nil)
+			out = append(out, e)
+			continue
+		}
+		probe := sessions.Session{State: s.State, DB: s.DB}
 		for _, r := range results[i] {
-			s.RecordCheck(CheckRecord(r), r.At)
+			probe.RecordCheck(CheckRecord(r), r.At)
+			e.Results = append(e.Results, checkToJSON(r))
 			flat = append(flat, r)
 		}
-		e := checkAllJSON{ID: s.ID, URL: s.URL, Login: s.Login, SID: sessions.MaskSID(s.SID),
-			State: string(s.State), Results: []checkJSON{}, Diagnosis: s.Diagnose()}
-		for _, r := range results[i] {
-			e.Results = append(e.Results, checkToJSON(r))
-		}
+		e.State, e.Diagnosis = string(probe.State), probe.Diagnose()
 		out = append(out, e)
 	}
 	if asJSON {
@@ -58,8 +78,12 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 		}
 	} else {
 		for _, e := range out {
-			printChecks(g.env.Stdout, checkOutput{URL: e.URL + " " + clean(e.Login), SID: e.SID,
-				Results: e.Results, Diagnosis: e.Diagnosis})
+			head := checkOutput{URL: e.URL + " " + clean(e.Login), SID: e.SID,
+				Results: e.Results, Diagnosis: e.Diagnosis}
+			printChecks(g.env.Stdout, head)
+			if e.Skipped != "" {
+				fmt.Fprintf(g.env.Stdout, "  %s\n", e.Skipped)
+			}
 		}
 	}
 	if ctx.Err() != nil {

@@ -117,6 +117,13 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if len(rest) == 0 {
 		return report(env.Stderr, runConsole(ctx, g))
 	}
+	if rest[0] == "help" {
+		// "help" and "help COMMAND" are the same as the --help flags.
+		rest = append(rest[1:], "--help")
+		if len(rest) == 1 {
+			return Run(ctx, rest, env)
+		}
+	}
 	for _, c := range commands() {
 		if c.name == rest[0] {
 			err := c.run(ctx, g, rest[1:])

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/odoo-sessions/odoo-sessions/demoserver"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
 // harness runs commands in-process against a demo server, with a store in
@@ -242,6 +243,73 @@ func TestCheckAll(t *testing.T) {
 	for _, s := range list {
 		if s.Login == "demo" && s.State != "rejected" {
 			t.Fatalf("demo session state %q after a round where no transport accepted it", s.State)
+		}
+	}
+}
+
+func TestTrack(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 16)
+	sid := h.login("demo", "demo").SID
+
+	r := h.run("", nil, "track", "--url", h.url, "--sid", sid, "--json")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "already tracked") {
+		t.Fatalf("tracking a tracked sid: exit %d, stderr %q; want 2 and 'already tracked'", r.code, r.stderr)
+	}
+
+	other := newHarness(t, 16)
+	other.store = h.store
+	sid2 := other.login("admin", "admin").SID // tracked, under the other server's URL
+	h.run("", nil, "logout", "--url", other.url, "--sid", sid2, "--transport", "cookie")
+	r = h.run(sid2, nil, "track", "--url", other.url, "--sid-stdin", "--json")
+	if r.code != ExitUsage {
+		t.Fatalf("tracking again under the same URL: exit %d, want 2", r.code)
+	}
+
+	third := newHarness(t, 16)
+	sid3 := third.login("demo", "demo").SID // tracked only in third's store
+	r = h.run("", nil, "track", "--url", third.url, "--sid", sid3, "--identify", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("track --identify: exit %d, stderr %q", r.code, r.stderr)
+	}
+	var got trackJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("track --json: %v\n%s", err, r.stdout)
+	}
+	if got.Login != "demo" || got.UID == 0 || len(got.Results) != 3 || got.SID == sid3 {
+		t.Fatalf("track --json = %+v, want demo identified, three checks, a masked sid", got)
+	}
+	if got.Diagnosis[0].Kind != "cookie-only" {
+		t.Fatalf("diagnosis on the Odoo 16 profile = %+v, want cookie-only first", got.Diagnosis)
+	}
+
+	r = h.run("", nil, "track", "--url", deadURL(t), "--sid", "abcdef123456")
+	if r.code != ExitUnreachable || !strings.Contains(r.stderr, "--no-check") {
+		t.Fatalf("track on a dead server: exit %d, stderr %q; want 3 and a hint", r.code, r.stderr)
+	}
+	r = h.run("", nil, "track", "--url", deadURL(t), "--sid", "abcdef123456", "--no-check")
+	if r.code != ExitOK {
+		t.Fatalf("track --no-check: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = h.run("", nil, "list", "--json")
+	var list []listJSON
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		if s.SID == sessions.MaskSID("abcdef123456") && (s.SecondsLeft != nil || s.Clock != "none") {
+			t.Fatalf("a sid with no known clock lists %+v, want no seconds_left", s)
+		}
+	}
+}
+
+func TestHelpCommand(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	for _, args := range [][]string{{"help"}, {"help", "check"}} {
+		r := h.run("", nil, args...)
+		if r.code != ExitOK || !strings.Contains(r.stdout, "usage: odoo-sessions") {
+			t.Fatalf("%v: exit %d, stdout %q", args, r.code, r.stdout)
 		}
 	}
 }

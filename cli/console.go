@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,6 +18,11 @@ func runConsole(ctx context.Context, g *globals) error {
 	st, err := g.store()
 	if err != nil {
 		return err
+	}
+	if _, _, err := st.Load(); err != nil && !errors.As(err, new(*sessions.CorruptError)) {
+		// A store the console may not use (open to others, or from a newer
+		// version) would silently drop every login: refuse to start.
+		return fmt.Errorf("load tracked sessions: %w", err)
 	}
 	cfg := ui.Config{
 		NewClient: func(url string) (ui.Client, error) { return g.client(url) },

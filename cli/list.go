@@ -25,7 +25,7 @@ type listJSON struct {
 	State       string                     `json:"state"`
 	ExpiresAt   *time.Time                 `json:"expires_at"`
 	IdleUntil   *time.Time                 `json:"idle_until"`
-	SecondsLeft int64                      `json:"seconds_left"`
+	SecondsLeft *int64                     `json:"seconds_left"`
 	Clock       string                     `json:"clock"`
 	ObtainedAt  time.Time                  `json:"obtained_at"`
 	Checks      map[string]*sessions.Check `json:"checks"`
@@ -59,12 +59,16 @@ func (g *globals) listEntry(s sessions.Session, now time.Time, showSID bool) lis
 	deadline, clock := s.Deadline(limit)
 	e := listJSON{
 		ID: s.ID, URL: s.URL, DB: s.DB, Login: s.Login, Name: s.UserName, UID: s.UID,
-		SID: sessions.MaskSID(s.SID), Method: s.Method, State: string(s.EffectiveState(now)),
-		SecondsLeft: int64(deadline.Sub(now).Seconds()), Clock: clock.String(),
+		SID: sessions.MaskSID(s.SID), Method: s.Method, State: string(s.StateAt(now, limit)),
+		Clock:      clock.String(),
 		ObtainedAt: s.ObtainedAt.UTC(), Checks: map[string]*sessions.Check{},
 	}
 	if showSID {
 		e.SID = s.SID
+	}
+	if clock != sessions.ClockNone {
+		left := int64(deadline.Sub(now).Seconds())
+		e.SecondsLeft = &left
 	}
 	if !s.ExpiresAt.IsZero() {
 		t := s.ExpiresAt.UTC()
@@ -97,18 +101,23 @@ func printList(w io.Writer, all []sessions.Session, now time.Time, limit time.Du
 			sid = s.SID
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host(s.URL), clean(s.DB),
-			clean(s.Login), sid, timeLeft(s, now, limit), s.EffectiveState(now), checkMarks(s))
+			clean(s.Login), sid, timeLeft(s, now, limit), s.StateAt(now, limit), checkMarks(s))
 	}
 	tw.Flush()
 }
 
 func timeLeft(s sessions.Session, now time.Time, limit time.Duration) string {
 	deadline, clock := s.Deadline(limit)
-	left := sessions.FormatLeft(deadline.Sub(now))
-	if clock == sessions.ClockIdle {
-		return left + " idle"
+	switch {
+	case s.State == sessions.StateLoggedOut:
+		return "-"
+	case clock == sessions.ClockNone:
+		return "unknown"
+	case clock == sessions.ClockIdle:
+		return sessions.FormatLeft(deadline.Sub(now)) + " idle"
+	default:
+		return sessions.FormatLeft(deadline.Sub(now)) + " exp"
 	}
-	return left
 }
 
 func checkMarks(s sessions.Session) string {

@@ -37,7 +37,8 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	url := fs.String("url", "", "the Odoo server, such as http://localhost:8069")
 	db := fs.String("db", "", "the database (may be left out when the server has one)")
 	login := fs.String("login", "", "the user's login")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input "+
+		"(otherwise from ODOO_PASSWORD, or a prompt without echo)")
 	totp := fs.String("totp-code", "", "the six-digit two-factor code, for users who have one")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	showSID := fs.Bool("show-sid", false, "print the whole sid instead of a masked one")
@@ -49,6 +50,11 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	}
 	c, err := g.client(*url)
 	if err != nil {
+		return err
+	}
+	// A session that cannot be kept would be left logged in on the server
+	// with nobody knowing its sid: make sure the store is usable first.
+	if _, err := g.loadSessions(); err != nil {
 		return err
 	}
 	password, err := g.password(*fromStdin)
@@ -64,7 +70,12 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 
 	now := g.env.Now()
 	s := sessionFromLogin(c.URL(), *login, res, now)
-	module, moduleErr := restModuleState(ctx, c, res.Info.DB, *login, password)
+	module, moduleErr := "installed", error(nil)
+	if res.Method != odoo.MethodREST {
+		// Only a web login leaves the question open: a REST login went
+		// through the module's own route.
+		module, moduleErr = restModuleState(ctx, c, res.Info.DB, *login, password)
+	}
 	s.RESTModule = module
 	if err := g.addSession(s); err != nil {
 		return err

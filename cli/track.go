@@ -3,16 +3,34 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
+// trackJSON is the --json output of track.
+type trackJSON struct {
+	ID        string             `json:"id"`
+	URL       string             `json:"url"`
+	SID       string             `json:"sid"`
+	DB        string             `json:"db,omitempty"`
+	Login     string             `json:"login,omitempty"`
+	Name      string             `json:"name,omitempty"`
+	UID       int                `json:"uid,omitempty"`
+	State     string             `json:"state"`
+	Results   []checkJSON        `json:"results"`
+	Diagnosis []sessions.Finding `json:"diagnosis"`
+}
+
 func runTrack(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "track", "--url URL --sid SID [--identify] [--transport cookie]")
+	fs := newFlagSet(g, "track", "--url URL --sid SID [--identify] [--no-check] [--json]")
 	target := addTargetFlags(fs, "the session id, copied from a browser cookie or a curl session",
 		"cookie", false)
-	identify := fs.Bool("identify", false, "fetch who the sid belongs to "+
+	identify := fs.Bool("identify", false, "fetch who the sid belongs to through --transport "+
 		"(get_session_info: this resets the server's idle timer)")
+	noCheck := fs.Bool("no-check", false, "track without checking the sid first")
+	asJSON := fs.Bool("json", false, "print one JSON document")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -20,27 +38,97 @@ func runTrack(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := g.refuseTracked(c.URL(), s); err != nil {
+		return err
+	}
 
 	now := g.env.Now()
 	rec := sessions.Session{
-		URL: c.URL(), SID: s, ObtainedAt: now, Method: "tracked",
+		ID: sessions.NewID(), URL: c.URL(), SID: s, ObtainedAt: now, Method: "tracked",
 		State: sessions.StateActive, UpdatedAt: now,
 	}
-	if *identify {
-		info, err := c.SessionInfo(ctx, s, ts[0])
-		if err != nil {
-			return fmt.Errorf("identify the sid at %s: %w", c.URL(), err)
+	var results []odoo.CheckResult
+	if !*noCheck {
+		if results, err = trackCheck(ctx, c, &rec); err != nil {
+			return err
 		}
-		rec.DB, rec.Login, rec.UserName, rec.UID = info.DB, info.Username, info.Name, info.UID
-		rec.ServerVersion, rec.Info, rec.SavedAt = info.ServerVersion, info.Raw, now
+	}
+	if *identify {
+		if err := identifySession(ctx, c, &rec, ts[0], g.env.Now()); err != nil {
+			return err
+		}
 	}
 	if err := g.addSession(rec); err != nil {
 		return err
 	}
+	if *asJSON {
+		out := trackJSON{ID: rec.ID, URL: rec.URL, SID: sessions.MaskSID(s), DB: rec.DB,
+			Login: rec.Login, Name: rec.UserName, UID: rec.UID, State: string(rec.State),
+			Results: []checkJSON{}, Diagnosis: rec.Diagnose()}
+		for _, r := range results {
+			out.Results = append(out.Results, checkToJSON(r))
+		}
+		return writeJSON(g.env.Stdout, out)
+	}
+	printTracked(g, rec, *identify, results)
+	return nil
+}
+
+// trackCheck checks the sid through every transport before it is tracked,
+// so that its state is known; a server that does not answer as Odoo stops
+// the tracking.
+func trackCheck(ctx context.Context, c *odoo.Client, rec *sessions.Session) ([]odoo.CheckResult, error) {
+	results := make([]odoo.CheckResult, 0, len(odoo.Transports))
+	for _, t := range odoo.Transports {
+		r := c.Check(ctx, rec.SID, t)
+		if r.Err != nil && unreachable(r.Err) {
+			return nil, fmt.Errorf("check the sid before tracking it (--no-check to skip): %w", r.Err)
+		}
+		results = append(results, r)
+		rec.RecordCheck(CheckRecord(r), r.At)
+	}
+	return results, nil
+}
+
+// identifySession fills in whose sid it is from get_session_info, which
+// also saves the session on the server and so restarts its idle clock.
+func identifySession(ctx context.Context, c *odoo.Client, rec *sessions.Session, t odoo.Transport,
+	now time.Time) error {
+	info, err := c.SessionInfo(ctx, rec.SID, t)
+	if err != nil {
+		return fmt.Errorf("identify the sid: %w", err)
+	}
+	rec.DB, rec.Login, rec.UserName, rec.UID = info.DB, info.Username, info.Name, info.UID
+	rec.ServerVersion, rec.Info, rec.SavedAt = info.ServerVersion, info.Raw, now
+	return nil
+}
+
+// refuseTracked fails when the sid is already tracked for this server.
+func (g *globals) refuseTracked(url, sid string) error {
+	all, err := g.loadSessions()
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		if s.URL == url && s.SID == sid {
+			return usagef("track: %s is already tracked for %s (%s)", sessions.MaskSID(sid), url,
+				s.StateAt(g.env.Now(), g.cfg.IdleLimit.Duration))
+		}
+	}
+	return nil
+}
+
+func printTracked(g *globals, rec sessions.Session, identified bool, results []odoo.CheckResult) {
 	who := "owner unknown until identified (--identify, or d in the console)"
-	if *identify {
+	if identified {
 		who = fmt.Sprintf("%s (uid %d) on database %s", clean(rec.UserName), rec.UID, clean(rec.DB))
 	}
-	fmt.Fprintf(g.env.Stdout, "tracking %s at %s: %s\n", sessions.MaskSID(s), c.URL(), who)
-	return nil
+	fmt.Fprintf(g.env.Stdout, "tracking %s at %s: %s\n", sessions.MaskSID(rec.SID), rec.URL, who)
+	if len(results) > 0 {
+		out := checkOutput{URL: rec.URL, SID: sessions.MaskSID(rec.SID), Diagnosis: rec.Diagnose()}
+		for _, r := range results {
+			out.Results = append(out.Results, checkToJSON(r))
+		}
+		printChecks(g.env.Stdout, out)
+	}
 }

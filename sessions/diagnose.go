@@ -54,7 +54,7 @@ func (s Session) Diagnose() []Finding {
 		evidence[t] = describeCheck(c)
 	}
 	var out []Finding
-	if len(unchecked) < len(Transports) {
+	if len(acc)+len(rej) > 0 {
 		out = append(out, verdict(acc, rej, s.State, evidence))
 	}
 	if len(failed) > 0 {

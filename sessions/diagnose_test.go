@@ -38,6 +38,8 @@ func TestDiagnose(t *testing.T) {
 			want: []FindingKind{FindNotLoggedIn}},
 		{name: "one unreachable", checks: []Check{ok(h), ok(c), fail(p)},
 			want: []FindingKind{FindMixed, FindNoAnswer}},
+		{name: "no answer at all", checks: []Check{fail(h), fail(c), fail(p)},
+			want: []FindingKind{FindNoAnswer}, evidence: "header: no answer"},
 		{name: "partly checked", checks: []Check{ok(c)},
 			want: []FindingKind{FindMixed, FindUnchecked}, evidence: "cookie: accepted"},
 		{name: "latest check wins", checks: []Check{ok(h), no(h), ok(c), no(c), ok(p), no(p)},
