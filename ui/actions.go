@@ -19,14 +19,21 @@ const (
 	statusError
 )
 
-// status is the one line that reports the outcome of the last action.
+// status is the one line that reports the outcome of the last action. A
+// failure may keep the server's own answer for the view that e opens.
 type status struct {
-	text string
-	kind statusKind
+	text   string
+	kind   statusKind
+	answer *serverAnswer
 }
 
 func (m *model) info(text string) { m.status = status{text: text, kind: statusInfo} }
 func (m *model) fail(text string) { m.status = status{text: text, kind: statusError} }
+
+// failWith reports a failure and keeps what the server sent with err.
+func (m *model) failWith(text string, err error) {
+	m.status = status{text: text, kind: statusError, answer: answerOf(err)}
+}
 
 // confirmAction is what a yes to a confirmation does.
 type confirmAction int
@@ -54,6 +61,10 @@ func (m model) statusView() string {
 		return st.Prompt.Render(clip(m.confirm.prompt+" (y/n)", w))
 	case m.bulk.active:
 		return m.bulkView(w)
+	case m.status.kind == statusError && m.status.answer != nil:
+		offer := " · " + m.c.keys.Answer.Help().Key + " shows the server's answer"
+		return st.Error.Render(clip("error: "+m.status.text, max(0, w-len([]rune(offer))))) +
+			st.Prompt.Render(clip(offer, w))
 	case m.status.kind == statusError:
 		return st.Error.Render(clip("error: "+m.status.text, w))
 	}
@@ -84,8 +95,16 @@ func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
+	case key.Matches(msg, k.Answer):
+		if ans := m.currentAnswer(); ans != nil && m.screen != screenAnswer {
+			m.answer.open(ans, m.screen)
+			m.screen = screenAnswer
+			return m, nil
+		}
 	}
 	switch m.screen {
+	case screenAnswer:
+		return m.handleAnswerKey(msg)
 	case screenLogin:
 		return m.handleLoginKey(msg)
 	case screenTrack:
@@ -121,7 +140,7 @@ func (m model) handleListKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.Open):
 		m.screen = screenDetail
 		m.detail.show(*sel)
-		return m, nil
+		return m, m.loadInfoCmd(sel.ID)
 	case key.Matches(msg, k.Check):
 		return m, m.checkCmd(*sel, odoo.Transports, 0, true)
 	case key.Matches(msg, k.Logout):
@@ -276,7 +295,8 @@ func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
 	if msg.bulkKey == 0 {
 		m.info(checkSummary(*s, msg.results))
 		if err := firstErr(msg.results); err != nil {
-			m.fail(checkSummary(*s, msg.results) + ": " + errorText(err, host))
+			m.failWith(fmt.Sprintf("%s on %s: %s", sessions.MaskSID(s.SID), host,
+				errorText(err, host)), err)
 		}
 	}
 	return m, tea.Batch(bulkCmd, m.persist(*s))
@@ -306,15 +326,19 @@ func firstErr(rs []odoo.CheckResult) error {
 	return nil
 }
 
-// checkSummary says in words what each transport answered.
+// checkSummary states the main finding of the checks of s, or, when there
+// is none, what each transport answered.
 func checkSummary(s sessions.Session, rs []odoo.CheckResult) string {
-	parts := make([]string, 0, len(rs))
-	for _, r := range rs {
-		c, ok := s.LastCheck(string(r.Transport))
-		parts = append(parts, string(r.Transport)+" "+checkWord(c, ok))
+	text := mainFinding(s)
+	if text == "" {
+		parts := make([]string, 0, len(rs))
+		for _, r := range rs {
+			c, ok := s.LastCheck(string(r.Transport))
+			parts = append(parts, string(r.Transport)+" "+checkWord(c, ok))
+		}
+		text = strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("%s on %s: %s", sessions.MaskSID(s.SID), hostOf(s.URL),
-		strings.Join(parts, ", "))
+	return fmt.Sprintf("%s on %s: %s", sessions.MaskSID(s.SID), hostOf(s.URL), text)
 }
 
 // logoutCmd starts a logout of s through t.
@@ -340,7 +364,8 @@ func (m model) handleLogoutDone(msg logoutDoneMsg) (model, tea.Cmd) {
 	}
 	host := hostOf(s.URL)
 	if msg.err != nil {
-		m.fail(fmt.Sprintf("log out through %s: %s", msg.transport, errorText(msg.err, host)))
+		m.failWith(fmt.Sprintf("log out through %s: %s", msg.transport, errorText(msg.err, host)),
+			msg.err)
 		return m, nil
 	}
 

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -29,6 +30,10 @@ type Client interface {
 	Logout(ctx context.Context, sid string, t odoo.Transport) (odoo.LogoutResult, error)
 	Version(ctx context.Context) (odoo.ServerVersion, error)
 	ListDatabases(ctx context.Context) ([]string, error)
+	// ModuleState returns the state of module on database db, "" when the
+	// server does not know the module; it authenticates over XML-RPC with
+	// login and password.
+	ModuleState(ctx context.Context, db, login, password, module string) (string, error)
 }
 
 // SessionStore persists the tracked sessions. Load and Update return slices
@@ -46,6 +51,14 @@ type SessionStore interface {
 // should say yes. Without it the console polls with Load.
 type ChangeReporter interface {
 	Changed() bool
+}
+
+// InfoReader may be implemented by a SessionStore that keeps each
+// session's session_info apart and leaves it out of what Load and Update
+// return. Info returns the stored session_info of the session with the
+// given ID, nil when there is none.
+type InfoReader interface {
+	Info(id string) (json.RawMessage, error)
 }
 
 // Config is everything the console needs from its caller.
@@ -95,6 +108,7 @@ const (
 	screenLogin
 	screenDetail
 	screenTrack
+	screenAnswer
 )
 
 // bulkCheck is the state of a C run over every session.
@@ -131,6 +145,7 @@ type model struct {
 	login    loginScreen
 	detail   detailScreen
 	track    trackScreen
+	answer   answerScreen
 	help     help.Model
 	confirm  *confirmation
 	status   status
@@ -192,6 +207,7 @@ func New(cfg Config) tea.Model {
 		login:    newLoginScreen(c, cfg.URL, cfg.DB, cfg.DemoUsers),
 		detail:   newDetailScreen(c),
 		track:    newTrackScreen(c),
+		answer:   newAnswerScreen(c),
 		help:     help.New(),
 		progress: progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░')),
 		pending:  map[string]reqKey{},
@@ -251,6 +267,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.handleLogoutDone(msg)
 	case detailsDoneMsg:
 		m, cmd = m.handleDetailsDone(msg)
+	case infoLoadedMsg:
+		m, cmd = m.handleInfoLoaded(msg)
 	default:
 		m, cmd = m.forward(msg)
 	}
@@ -271,6 +289,8 @@ func (m model) forward(msg tea.Msg) (model, tea.Cmd) {
 		m.list, cmd = m.list.Update(msg)
 	case screenDetail:
 		m.detail, cmd = m.detail.Update(msg)
+	case screenAnswer:
+		m.answer, cmd = m.answer.Update(msg)
 	}
 	return m, cmd
 }
@@ -280,12 +300,14 @@ func (m *model) nextKey() reqKey {
 	return m.seq
 }
 
-// syncTyping disables letter shortcuts while a text input has focus.
+// syncTyping disables letter shortcuts while a text input has focus, and
+// offers the server's answer only when there is one to show.
 func (m *model) syncTyping() {
 	typing := m.confirm == nil && !m.help.ShowAll &&
 		(m.screen == screenLogin || m.screen == screenTrack ||
 			(m.screen == screenList && m.list.filtering))
 	m.c.keys.setTyping(typing)
+	m.c.keys.Answer.SetEnabled(m.screen != screenAnswer && m.currentAnswer() != nil)
 }
 
 func (m *model) setSize(w, h int) {
@@ -297,6 +319,7 @@ func (m *model) setSize(w, h int) {
 	m.login.SetSize(bw, bh)
 	m.detail.SetSize(bw, bh)
 	m.track.SetSize(bw, bh)
+	m.answer.SetSize(bw, bh)
 }
 
 func (m *model) handleBackground(msg tea.BackgroundColorMsg) {
@@ -407,6 +430,8 @@ func (m model) bodyView() string {
 		return m.detail.View()
 	case screenTrack:
 		return m.track.View()
+	case screenAnswer:
+		return m.answer.View()
 	}
 	return m.list.View()
 }
@@ -429,6 +454,8 @@ func (m model) activeKeys() help.KeyMap {
 		return m.detail
 	case screenTrack:
 		return m.track
+	case screenAnswer:
+		return m.answer
 	}
 	return m.list
 }

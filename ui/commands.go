@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"sync"
@@ -39,6 +42,14 @@ type sessionsLoadedMsg struct {
 	err       error
 }
 
+// infoLoadedMsg carries the stored session_info of one session.
+type infoLoadedMsg struct {
+	key  reqKey
+	id   string
+	info json.RawMessage
+	err  error
+}
+
 // sessionsSavedMsg reports a write to the store and the merged result.
 type sessionsSavedMsg struct {
 	key  reqKey
@@ -47,14 +58,25 @@ type sessionsSavedMsg struct {
 	err  error
 }
 
-// loginDoneMsg reports a login or the completion of a two-factor login.
+// loginDoneMsg reports a login or the completion of a two-factor login,
+// and what the login found out about the REST module.
 type loginDoneMsg struct {
-	key   reqKey
-	url   string
-	login string
-	db    string
-	res   *odoo.LoginResult
-	err   error
+	key    reqKey
+	url    string
+	login  string
+	db     string
+	res    *odoo.LoginResult
+	err    error
+	module moduleReport
+}
+
+// moduleReport is the state of the REST login module on the session's
+// database as seen right after a login.
+type moduleReport struct {
+	// state is "installed", "uninstalled", ... or "absent"; "" when unknown.
+	state string
+	// note says why the state is unknown.
+	note string
 }
 
 // probeDoneMsg reports what a server said about itself.
@@ -198,7 +220,9 @@ func fingerprintList(list []sessions.Session) storeFingerprint {
 	return storeFingerprint{n: len(list), sum: h.Sum64()}
 }
 
-// loginCmd logs in; the password lives only in req, inside this closure.
+// loginCmd logs in and, once logged in, asks for the REST module's state
+// with the same password. The password lives only in req, inside this
+// closure; a failed module lookup never fails the login.
 func loginCmd(p *clientPool, url string, req odoo.LoginRequest, key reqKey,
 	timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
@@ -212,8 +236,52 @@ func loginCmd(p *clientPool, url string, req odoo.LoginRequest, key reqKey,
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		msg.res, msg.err = c.Login(ctx, req)
+		if msg.err == nil && msg.res != nil {
+			msg.module = lookUpModule(c, req, msg.res, hostOf(url), timeout)
+		}
 		return msg
 	}
+}
+
+// restModule is the OCA module that provides /session/auth/login.
+const restModule = "base_rest_auth_user_service"
+
+// moduleTimeout bounds the module lookup, which holds the login's reply.
+const moduleTimeout = 5 * time.Second
+
+// lookUpModule asks XML-RPC for restModule's state on the database the
+// login reached.
+func lookUpModule(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host string,
+	timeout time.Duration) moduleReport {
+	if res.TOTPRequired {
+		// XML-RPC authenticate answers false for them: only an API key works.
+		return moduleReport{note: "XML-RPC refuses passwords of two-factor users"}
+	}
+	db := cmp.Or(res.Info.DB, res.BoundDB, req.DB)
+	if db == "" {
+		return moduleReport{note: "the login did not say which database it reached"}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), min(timeout, moduleTimeout))
+	defer cancel()
+	state, err := c.ModuleState(ctx, db, req.Login, req.Password, restModule)
+	switch {
+	case err == nil && state == "":
+		return moduleReport{state: "absent"}
+	case err == nil:
+		return moduleReport{state: odoo.Sanitize(state, 30)}
+	case errors.Is(err, odoo.ErrAuthFailed):
+		return moduleReport{note: "XML-RPC refused the password"}
+	case errors.Is(err, odoo.ErrAccessDenied):
+		return moduleReport{note: odoo.Sanitize(req.Login, 40) + " may not read ir.module.module"}
+	case errors.Is(err, odoo.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return moduleReport{note: "XML-RPC did not answer in time"}
+	case errors.Is(err, odoo.ErrUnreachable):
+		return moduleReport{note: "XML-RPC could not be reached"}
+	case errors.Is(err, odoo.ErrRouteMissing), errors.Is(err, odoo.ErrNotOdoo):
+		return moduleReport{note: "no XML-RPC answer (a proxy may block /xmlrpc/2)"}
+	}
+	return moduleReport{note: errorText(err, host)}
 }
 
 // completeTOTPCmd finishes a two-factor login with its six-digit code.

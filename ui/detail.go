@@ -15,13 +15,13 @@ import (
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
-// detailHeadLines is what the detail view takes above the session_info
-// viewport: title, eight fact lines, a blank, the matrix (four lines), a
-// line for the last check error and the viewport's title.
-const detailHeadLines = 16
+// detailFactLines is what the detail view always takes above the
+// diagnosis: the title, seven fact lines and the transport matrix (a header
+// and three rows). A blank line before the matrix comes when there is room.
+const detailFactLines = 1 + 7 + 4
 
-// detailScreen shows one session: both clocks, the transport matrix and the
-// session_info JSON.
+// detailScreen shows one session: both clocks, the REST module's state, the
+// transport matrix with its diagnosis, and the session_info JSON.
 type detailScreen struct {
 	c   *common
 	now time.Time
@@ -32,18 +32,42 @@ type detailScreen struct {
 	choosing bool
 	vp       viewport.Model
 
+	// diag is the diagnosis, wrapped to the width and fitted to the
+	// height; spaced says whether a blank line fits before the matrix.
+	diag   []string
+	spaced bool
+	// moduleNotes says, per session ID, why the REST module's state is
+	// unknown; only this console's logins have one.
+	moduleNotes map[string]string
+
 	width, height int
 }
 
 func newDetailScreen(c *common) detailScreen {
-	return detailScreen{c: c, now: c.clock(), vp: viewport.New()}
+	return detailScreen{c: c, now: c.clock(), vp: viewport.New(),
+		moduleNotes: map[string]string{}}
 }
 
-// SetSize gives the viewport what the facts and the matrix leave.
+// SetSize lays the view out again for the new size.
 func (d *detailScreen) SetSize(w, h int) {
 	d.width, d.height = w, h
 	d.vp.SetWidth(w)
-	d.vp.SetHeight(max(1, h-detailHeadLines))
+	d.relayout()
+}
+
+// relayout fits the diagnosis and gives the session_info viewport what the
+// facts, the matrix and the diagnosis leave: at least one line, so the
+// diagnosis is shortened only when even that does not fit.
+func (d *detailScreen) relayout() {
+	// The viewport's title line and one line of JSON.
+	room := d.height - detailFactLines - 2
+	d.diag = fitDiagnosis(diagnosisBlocks(d.sess, d.c.styles, d.width), room, d.c.styles.Faint)
+	left := room - len(d.diag)
+	d.spaced = left >= 3
+	if d.spaced {
+		left--
+	}
+	d.vp.SetHeight(max(1, left+1))
 }
 
 // show opens the view on s.
@@ -58,6 +82,7 @@ func (d *detailScreen) show(s sessions.Session) {
 // when it changed.
 func (d *detailScreen) update(s sessions.Session) {
 	d.sess = s
+	d.relayout()
 	if d.infoRaw != nil && bytes.Equal(d.infoRaw, s.Info) {
 		return
 	}
@@ -176,7 +201,7 @@ func (m model) handleDetailsDone(msg detailsDoneMsg) (model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.err != nil {
-		m.fail("fetch details: " + errorText(msg.err, hostOf(s.URL)))
+		m.failWith("fetch details: "+errorText(msg.err, hostOf(s.URL)), msg.err)
 		return m, nil
 	}
 
@@ -199,7 +224,7 @@ func (m model) handleDetailsDone(msg detailsDoneMsg) (model, tea.Cmd) {
 	return m, m.persist(*s)
 }
 
-// View draws the facts, the transport matrix and the JSON.
+// View draws the facts, the transport matrix, its diagnosis and the JSON.
 func (d detailScreen) View() string {
 	st := d.c.styles
 	s := d.sess
@@ -209,22 +234,26 @@ func (d detailScreen) View() string {
 		b.WriteString(clip(text, d.width-10))
 		b.WriteByte('\n')
 	}
-	b.WriteString(st.Title.Render(clip(fmt.Sprintf("%s on %s · database %s",
-		odoo.Sanitize(s.Login, 40), hostOf(s.URL), orDash(odoo.Sanitize(s.DB, 40))), d.width)))
+	b.WriteString(st.Title.Render(clip(d.titleText(), d.width)))
 	b.WriteByte('\n')
-	line("user", fmt.Sprintf("%s (uid %d)", orDash(odoo.Sanitize(s.UserName, 60)), s.UID))
-	line("server", fmt.Sprintf("version %s · login method %s · obtained %s",
-		orDash(odoo.Sanitize(s.ServerVersion, 30)), orDash(odoo.Sanitize(s.Method, 10)), d.stamp(s.ObtainedAt)))
+	line("user", fmt.Sprintf("%s (uid %d) · %s · obtained %s",
+		orDash(odoo.Sanitize(s.UserName, 60)), s.UID, methodWords(s.Method),
+		d.minute(s.ObtainedAt)))
+	line("server", d.moduleLine())
 	line("sid", maskedSID(s.SID, d.reveal)+" · r reveals · y copies")
-	exp, idle := d.clockLines()
+	exp, expWhy, idle := d.clockLines()
 	line("expires", exp)
-	line("", "expires_at is advisory: Odoo does not enforce it")
+	line("", expWhy)
 	line("idle", idle)
 	line("", fmt.Sprintf("Odoo drops sessions idle for %s; counted from the last save",
 		shortDuration(d.c.idleLimit)))
-	line("state", d.stateLine())
-	b.WriteByte('\n')
+	if d.spaced {
+		b.WriteByte('\n')
+	}
 	b.WriteString(d.matrix())
+	for _, l := range d.diag {
+		b.WriteString("\n" + l)
+	}
 	b.WriteByte('\n')
 	if d.choosing {
 		b.WriteString(st.Prompt.Render(clip(
@@ -239,6 +268,47 @@ func (d detailScreen) View() string {
 	return b.String()
 }
 
+// titleText names the session, its server and database, the server's
+// version and the state.
+func (d detailScreen) titleText() string {
+	s := d.sess
+	t := fmt.Sprintf("%s on %s · database %s", orDash(odoo.Sanitize(s.Login, 40)), hostOf(s.URL),
+		orDash(odoo.Sanitize(s.DB, 40)))
+	if v := odoo.Sanitize(s.ServerVersion, 30); v != "" {
+		t += " · Odoo " + v
+	}
+	return t + " · " + stateText(s.StateAt(d.now, d.c.idleLimit))
+}
+
+// methodWords says how the sid was obtained.
+func methodWords(method string) string {
+	switch method {
+	case "rest":
+		return "REST login"
+	case "web":
+		return "web login"
+	case "tracked":
+		return "tracked, obtained elsewhere"
+	}
+	return orDash(odoo.Sanitize(method, 10)) + " login"
+}
+
+// moduleLine is what the login found out about base_rest_auth_user_service.
+func (d detailScreen) moduleLine() string {
+	s := d.sess
+	db := orDash(odoo.Sanitize(s.DB, 40))
+	if st := odoo.Sanitize(s.RESTModule, 30); st != "" {
+		return fmt.Sprintf("REST module: %s on %s", st, db)
+	}
+	if note := d.moduleNotes[s.ID]; note != "" {
+		return "REST module unknown: " + note
+	}
+	if s.Method == "tracked" {
+		return "REST module: unknown (looked up only at a login made here)"
+	}
+	return "REST module: unknown (not looked up at this login)"
+}
+
 // stamp shows a time in UTC.
 func (d detailScreen) stamp(t time.Time) string {
 	if t.IsZero() {
@@ -247,29 +317,56 @@ func (d detailScreen) stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
-// clockLines describes the expires_at and the idle clocks.
-func (d detailScreen) clockLines() (string, string) {
-	s := d.sess
-	exp := "none given (web login)"
-	if left, ok := s.TimeLeft(d.now); ok {
-		exp = fmt.Sprintf("%s (%s) · %s", s.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"),
-			d.local(s.ExpiresAt), leftWords(left))
+// minute shows a time in UTC to the minute.
+func (d detailScreen) minute(t time.Time) string {
+	if t.IsZero() {
+		return "at an unknown time"
 	}
-	idle := "unknown: the sid was not obtained here and details were never fetched"
-	if left, ok := s.IdleLeft(d.now, d.c.idleLimit); ok {
-		idle = fmt.Sprintf("saved %s · %s", d.stamp(s.SavedAt), leftWords(left))
-	}
-	return exp, idle
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-// local shows t in the local zone, with the date only when it differs from
-// the UTC date.
+// clockLines describes the expires_at clock with its explaining line, and
+// the idle clock; the nearer one says it ends first.
+func (d detailScreen) clockLines() (exp, expWhy, idle string) {
+	s := d.sess
+	_, first := s.Deadline(d.c.idleLimit)
+	both := !s.ExpiresAt.IsZero() && !s.SavedAt.IsZero()
+	nearer := func(c sessions.Clock) string {
+		if both && first == c {
+			return " · ends first"
+		}
+		return ""
+	}
+
+	exp, expWhy = "none: the server gave no expires_at",
+		"only the REST module's login (/session/auth/login) gives one"
+	if s.Method == "tracked" {
+		exp = "none known: the sid was obtained elsewhere"
+	}
+	if left, ok := s.TimeLeft(d.now); ok {
+		exp = fmt.Sprintf("%s%s · %s%s", s.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"),
+			d.local(s.ExpiresAt), leftWords(left), nearer(sessions.ClockExpiresAt))
+		expWhy = "expires_at is advisory: Odoo does not enforce it"
+	}
+	idle = "unknown: the sid was not obtained here and details were never fetched"
+	if left, ok := s.IdleLeft(d.now, d.c.idleLimit); ok {
+		idle = fmt.Sprintf("saved %s · %s%s", d.stamp(s.SavedAt), leftWords(left),
+			nearer(sessions.ClockIdle))
+	}
+	return exp, expWhy, idle
+}
+
+// local shows t in the local zone, in brackets after a space, with the
+// date only when it differs from the UTC date; nothing when local is UTC.
 func (d detailScreen) local(t time.Time) string {
 	lt := t.In(d.c.loc)
-	if lt.Format("2006-01-02") == t.UTC().Format("2006-01-02") {
-		return lt.Format("15:04 MST")
+	if name, off := lt.Zone(); off == 0 && name == "UTC" {
+		return ""
 	}
-	return lt.Format("Jan 2 15:04 MST")
+	if lt.Format("2006-01-02") == t.UTC().Format("2006-01-02") {
+		return lt.Format(" (15:04 MST)")
+	}
+	return lt.Format(" (Jan 2 15:04 MST)")
 }
 
 func leftWords(d time.Duration) string {
@@ -279,40 +376,32 @@ func leftWords(d time.Duration) string {
 	return countdown(d, "", " left")
 }
 
-// stateLine is the state and which clock ends the session first.
-func (d detailScreen) stateLine() string {
-	s := d.sess
-	text := stateText(s.StateAt(d.now, d.c.idleLimit))
-	if _, clock := s.Deadline(d.c.idleLimit); clock != sessions.ClockNone {
-		text += " · first deadline: " + clock.String() + " clock"
-	}
-	return text + " · a live check beats both"
-}
-
 // matrix is the transport table: outcome, status, latency, time and history.
+// Failures are explained by the diagnosis under it.
 func (d detailScreen) matrix() string {
 	var b strings.Builder
 	b.WriteString(d.c.styles.Header.Render(clip(fmt.Sprintf("%-10s %-15s %-6s %-8s %-9s %s",
-		"TRANSPORT", "RESULT", "STATUS", "LATENCY", "CHECKED", "HISTORY"), d.width)))
-	var lastErr string
+		"TRANSPORT", "RESULT", "STATUS", "LATENCY", "AT (UTC)", "HISTORY"), d.width)))
 	for i, t := range sessions.Transports {
 		c, ok := d.sess.LastCheck(t)
 		row := fmt.Sprintf("%d %-8s %s %-13s", i+1, t, checkMark(c, ok), checkWord(c, ok))
 		if ok {
 			row += fmt.Sprintf(" %-6s %-8s %-9s %s", statusText(c.Status),
-				c.Latency.Round(time.Millisecond), c.At.In(d.c.loc).Format("15:04:05"),
+				latencyText(c.Latency), c.At.UTC().Format("15:04:05"),
 				history(d.sess.Checks[t]))
-			if c.Err != "" {
-				lastErr = t + ": " + c.Err
-			}
 		}
 		b.WriteString("\n" + clip(row, d.width))
 	}
-	b.WriteByte('\n')
-	if lastErr != "" {
-		b.WriteString(d.c.styles.Error.Render(clip(lastErr, d.width)))
-	}
 	return b.String()
+}
+
+// latencyText rounds to the millisecond without turning a quick answer
+// into "0s".
+func latencyText(d time.Duration) string {
+	if d > 0 && d < time.Millisecond {
+		return "<1ms"
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 func statusText(code int) string {
@@ -349,8 +438,8 @@ func shortDuration(d time.Duration) string {
 // ShortHelp lists the main keys of the detail view.
 func (d detailScreen) ShortHelp() []key.Binding {
 	k := d.c.keys
-	return []key.Binding{k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam, k.Logout,
-		k.Details, k.CopyID, k.Reveal, k.Back}
+	return []key.Binding{k.Answer, k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam,
+		k.Logout, k.Details, k.CopyID, k.Reveal, k.Back}
 }
 
 // FullHelp lists every key of the detail view.
@@ -358,7 +447,7 @@ func (d detailScreen) FullHelp() [][]key.Binding {
 	k := d.c.keys
 	return [][]key.Binding{
 		{k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam},
-		{k.Logout, k.Details, k.CopyID, k.Reveal},
+		{k.Logout, k.Details, k.CopyID, k.Reveal, k.Answer},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Back, k.Help, k.Quit},
 	}
 }

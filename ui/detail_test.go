@@ -13,21 +13,137 @@ import (
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
+// detailCases are sessions the detail view must explain: a REST login with
+// mixed checks, a stock Odoo 16 web login on a cookie-only server, a
+// two-factor login never checked, and one with more findings than 80x24
+// has room for.
+func detailCases() []struct {
+	name  string
+	sess  sessions.Session
+	notes map[string]string
+} {
+	rest := threeSessions()[2]
+	rest.RESTModule = "installed"
+
+	web := testSession("w", "odoo16.example.com", "demo", "admin", sidB)
+	web.ExpiresAt, web.Method, web.ServerVersion, web.RESTModule = time.Time{}, "web", "16.0", "absent"
+	for _, c := range []sessions.Check{
+		{Transport: "header", Status: 200}, {Transport: "cookie", Accepted: true, Status: 200},
+		{Transport: "param", Status: 200},
+	} {
+		web.RecordCheck(c, t0)
+	}
+
+	mfa := web
+	mfa.ID, mfa.Login, mfa.UserName, mfa.RESTModule, mfa.Checks = "t", "totp", "Tina Totp", "", nil
+
+	crowded := web
+	crowded.ID, crowded.Checks = "x", nil
+	crowded.Info, _ = json.Marshal(map[string]any{"uid": 2, "db": "other"})
+	for _, c := range []sessions.Check{
+		{Transport: "header", Err: "odoo16.example.com did not answer in time"},
+		{Transport: "cookie", Accepted: true, Status: 200}, {Transport: "param", Status: 200},
+	} {
+		crowded.RecordCheck(c, t0)
+	}
+	return []struct {
+		name  string
+		sess  sessions.Session
+		notes map[string]string
+	}{
+		{"rest", rest, nil},
+		{"web-cookie-only", web, nil},
+		{"two-factor", mfa, map[string]string{"t": "XML-RPC refuses passwords of two-factor users"}},
+		{"crowded", crowded, nil},
+	}
+}
+
 func TestDetailView(t *testing.T) {
 	t.Parallel()
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+	for _, tc := range detailCases() {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				t.Parallel()
+				m, _ := newTestModel(t, &fakeClient{}, testOpts{
+					session: []sessions.Session{tc.sess}, w: size[0], h: size[1]})
+				for id, note := range tc.notes {
+					m.detail.moduleNotes[id] = note
+				}
+				m, _ = press(t, m, "enter")
+				if m.screen != screenDetail || m.detail.sess.ID != tc.sess.ID {
+					t.Fatalf("screen %d on %q", m.screen, m.detail.sess.ID)
+				}
+				m = send(t, m, tickMsg{at: t0.Add(90 * time.Second), tag: m.tickTag})
+				view := viewText(m)
+				checkFits(t, view, size[0], size[1])
+				if !strings.Contains(view, "session_info (") || m.detail.vp.Height() < 1 {
+					t.Errorf("no room left for session_info (viewport %d lines)",
+						m.detail.vp.Height())
+				}
+				golden(t, view)
+			})
+		}
+	}
+}
+
+func TestDetailDiagnosis(t *testing.T) {
+	t.Parallel()
+	cases := detailCases()
+	tests := []struct {
+		name  string
+		sess  sessions.Session
+		w, h  int
+		wants []string
+	}{
+		{"cookie-only in full sentences", cases[1].sess, 80, 24, []string{
+			"Logged in; this server reads only the cookie (as stock Odoo 16 and 18 do):",
+			"not like an ended\n session.",
+			"\n   header: not accepted (HTTP 200, no logged-in session), at 10:00:00 UTC",
+			"\n   cookie: accepted, HTTP 200, at 10:00:00 UTC",
+		}},
+		{"never checked", cases[2].sess, 80, 24, []string{
+			"Not checked yet: c checks every transport",
+		}},
+		{"web login has no expires_at", cases[1].sess, 80, 24, []string{
+			"expires   none: the server gave no expires_at\n",
+			"only the REST module's login (/session/auth/login) gives one",
+			"idle      saved 2025-03-01 10:00:00 UTC · 6d 23:58:30 left\n",
+		}},
+		{"both clocks, the nearer marked", cases[0].sess, 80, 24, []string{
+			"· 00:40:30 left soon · ends first\n",
+			"expires_at is advisory: Odoo does not enforce it",
+			"Odoo drops sessions idle for 7 days; counted from the last save",
+		}},
+		{"REST module", cases[1].sess, 80, 24, []string{"REST module: absent on demo"}},
+		{"REST module unknown", cases[2].sess, 80, 24, []string{
+			"REST module unknown: XML-RPC refuses passwords of two-factor users"}},
+		{"every summary stays when evidence is cut", cases[3].sess, 80, 24, []string{
+			"Accepted through cookie; not accepted through param.",
+			"No Odoo answer through header: that says nothing about the sid.",
+			`The server answered for database "other", not the session's "demo".`,
+			"… more evidence in a taller window",
+		}},
+		{"other database at full height", cases[3].sess, 120, 40, []string{
+			"No Odoo answer through header: that says nothing about the sid.",
+			"   header: no answer at 10:00:00 UTC (odoo16.example.com did not answer in time)",
+			`The server answered for database "other", not the session's "demo".`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			list := threeSessions()
-			m, _ := newTestModel(t, &fakeClient{}, testOpts{session: list, w: size[0], h: size[1]})
-			m, _ = press(t, m, "down", "down", "enter")
-			if m.screen != screenDetail || m.detail.sess.ID != "c" {
-				t.Fatalf("screen %d on %q", m.screen, m.detail.sess.ID)
-			}
+			m, _ := newTestModel(t, &fakeClient{}, testOpts{
+				session: []sessions.Session{tc.sess}, w: tc.w, h: tc.h})
+			m.detail.moduleNotes["t"] = "XML-RPC refuses passwords of two-factor users"
+			m, _ = press(t, m, "enter")
 			m = send(t, m, tickMsg{at: t0.Add(90 * time.Second), tag: m.tickTag})
 			view := viewText(m)
-			checkFits(t, view, size[0], size[1])
-			golden(t, view)
+			checkFits(t, view, tc.w, tc.h)
+			for _, want := range tc.wants {
+				if !strings.Contains(view, want) {
+					t.Errorf("view lacks %q:\n%s", want, view)
+				}
+			}
 		})
 	}
 }

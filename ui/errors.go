@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 )
@@ -53,4 +54,73 @@ func errorText(err error, host string) string {
 		return fmt.Sprintf("%s failed with a server error: %s", host, detail)
 	}
 	return detail
+}
+
+// serverAnswer is what a server sent with an error (a traceback, or a body
+// that could not be decoded), sanitised line by line for the answer view.
+type serverAnswer struct {
+	title string
+	lines []string
+}
+
+// Bounds on how much of an answer the view keeps, so that sanitising it
+// stays quick inside Update.
+const (
+	maxAnswerBytes     = 256 << 10
+	maxAnswerLines     = 5000
+	maxAnswerLineRunes = 2000
+)
+
+// answerOf returns the server's own text carried by err, or nil when err
+// carries none.
+func answerOf(err error) *serverAnswer {
+	var rpcErr *odoo.RPCError
+	if errors.As(err, &rpcErr) && strings.TrimSpace(rpcErr.Debug) != "" {
+		title := fmt.Sprintf("traceback of JSON-RPC error %d", rpcErr.Code)
+		if name := odoo.Sanitize(rpcErr.Name, maxErrDetail); name != "" {
+			title = "traceback of " + name
+		}
+		return &serverAnswer{title: title, lines: sanitizeLines(rpcErr.Debug)}
+	}
+	var fault *odoo.FaultError
+	if errors.As(err, &fault) && strings.Contains(strings.TrimSpace(fault.String), "\n") {
+		return &serverAnswer{
+			title: fmt.Sprintf("XML-RPC fault %d as the server sent it", fault.Code),
+			lines: sanitizeLines(fault.String),
+		}
+	}
+	var dec *odoo.DecodeError
+	if errors.As(err, &dec) && len(dec.Raw) > 0 {
+		return &serverAnswer{
+			title: fmt.Sprintf("the %s answer that could not be decoded (%s)",
+				odoo.Sanitize(dec.Format, 20), plural(len(dec.Raw), "byte", "bytes")),
+			lines: sanitizeLines(string(dec.Raw)),
+		}
+	}
+	return nil
+}
+
+// sanitizeLines splits text into lines and passes each through
+// odoo.Sanitize, keeping its indentation, so no byte the server chose
+// reaches the terminal as is.
+func sanitizeLines(text string) []string {
+	cut := len(text) > maxAnswerBytes
+	if cut {
+		text = text[:maxAnswerBytes]
+	}
+	raw := strings.Split(strings.TrimRight(text, "\r\n"), "\n")
+	if len(raw) > maxAnswerLines {
+		raw, cut = raw[:maxAnswerLines], true
+	}
+	out := make([]string, len(raw))
+	for i, l := range raw {
+		l = strings.ReplaceAll(l, "\t", "    ")
+		body := strings.TrimLeft(l, " ")
+		out[i] = l[:len(l)-len(body)] + odoo.Sanitize(body, maxAnswerLineRunes)
+	}
+	if cut {
+		out = append(out, fmt.Sprintf("… cut here: the view keeps the first %d KiB and %d lines",
+			maxAnswerBytes>>10, maxAnswerLines))
+	}
+	return out
 }

@@ -47,6 +47,11 @@ type fakeClient struct {
 	version   odoo.ServerVersion
 	dbs       []string
 	dbErr     error
+
+	moduleState string
+	moduleErr   error
+	// modulePasswords are the passwords ModuleState was called with.
+	modulePasswords []string
 }
 
 func (f *fakeClient) record(call string) {
@@ -101,6 +106,15 @@ func (f *fakeClient) Version(context.Context) (odoo.ServerVersion, error) {
 func (f *fakeClient) ListDatabases(context.Context) ([]string, error) {
 	f.record("dbs")
 	return f.dbs, f.dbErr
+}
+
+func (f *fakeClient) ModuleState(_ context.Context, db, login, password,
+	module string) (string, error) {
+	f.mu.Lock()
+	f.modulePasswords = append(f.modulePasswords, password)
+	f.mu.Unlock()
+	f.record("module " + db + " " + login + " " + module)
+	return f.moduleState, f.moduleErr
 }
 
 // fakeStore is an in-memory store that signals every write.
@@ -234,6 +248,8 @@ func keyPress(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+o":
+		return tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}

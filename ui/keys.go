@@ -29,6 +29,9 @@ type keyMap struct {
 	CheckParam  key.Binding
 	Details     key.Binding
 	CopyID      key.Binding
+	// Answer opens the server's answer to the last failure: e, or ctrl+o
+	// while a text input has focus (see setTyping).
+	Answer key.Binding
 
 	Next     key.Binding
 	Prev     key.Binding
@@ -73,6 +76,7 @@ func defaultKeyMap() keyMap {
 		CheckParam:  b([]string{"3"}, "3", "check param"),
 		Details:     b([]string{"d"}, "d", "fetch details"),
 		CopyID:      b([]string{"y"}, "y", "copy sid"),
+		Answer:      b([]string{"e"}, "e", "server's answer"),
 
 		Next:     b([]string{"tab"}, "tab", "next field"),
 		Prev:     b([]string{"shift+tab"}, "shift+tab", "previous field"),
@@ -90,8 +94,16 @@ func defaultKeyMap() keyMap {
 }
 
 // setTyping enables or disables the single-letter shortcuts: while a text
-// input has focus, typing a password must not fire them.
+// input has focus, typing a password must not fire them. The server's
+// answer then moves from e to ctrl+o, which text inputs leave alone.
 func (k *keyMap) setTyping(typing bool) {
+	if typing {
+		k.Answer.SetKeys("ctrl+o")
+		k.Answer.SetHelp("ctrl+o", "server's answer")
+	} else {
+		k.Answer.SetKeys("e")
+		k.Answer.SetHelp("e", "server's answer")
+	}
 	for _, b := range []*key.Binding{
 		&k.Up, &k.Down, &k.Top, &k.Bottom, &k.Login, &k.Check, &k.CheckAll,
 		&k.Logout, &k.Forget, &k.Filter, &k.Reveal, &k.Track, &k.Prune,

@@ -30,7 +30,7 @@ type listLayout struct {
 const (
 	markWidth   = 2
 	sidWidth    = 9  // "6df1…be63"
-	leftWidth   = 17 // "~6d 23:59:12 idle"
+	leftWidth   = 18 // "00:59:59 idle soon"
 	stateWidth  = 12 // "not accepted"
 	checksWidth = 5  // "✓ ✗ ·"
 )
@@ -443,20 +443,28 @@ func (l listScreen) checksCell(s *sessions.Session) string {
 	return b.String()
 }
 
-// leftCell is the countdown of a session and the style of its role: the
-// expires_at clock when the server gave one, otherwise the idle clock,
-// marked "~… idle".
+// leftCell is the countdown to the nearer of the session's two deadlines,
+// marked with its clock in words ("exp" for the module's expires_at, "idle"
+// for the server's idle limit), and the style of its urgency.
 func (l listScreen) leftCell(s *sessions.Session) (string, lipgloss.Style) {
-	if d, ok := s.TimeLeft(l.now); ok {
-		return countdown(d, "", ""), roleFor(d, l.c.styles)
+	at, clock := s.Deadline(l.c.idleLimit)
+	if clock == sessions.ClockNone {
+		return "unknown", l.c.styles.Faint
 	}
-	if d, ok := s.IdleLeft(l.now, l.c.idleLimit); ok {
-		if d <= 0 {
-			return "expired (idle)", roleFor(d, l.c.styles)
-		}
-		return countdown(d, "~", " idle"), roleFor(d, l.c.styles)
+	mark := clockMark(clock)
+	d := at.Sub(l.now)
+	if d <= 0 {
+		return "expired (" + mark + ")", roleFor(d, l.c.styles)
 	}
-	return "unknown", l.c.styles.Faint
+	return countdown(d, "", " "+mark), roleFor(d, l.c.styles)
+}
+
+// clockMark is the short name of a clock in the list.
+func clockMark(c sessions.Clock) string {
+	if c == sessions.ClockExpiresAt {
+		return "exp"
+	}
+	return "idle"
 }
 
 // warnUnder is when a countdown starts to warn.
@@ -492,7 +500,7 @@ func (l listScreen) ShortHelp() []key.Binding {
 	if l.filtering {
 		return []key.Binding{k.Submit, k.Back}
 	}
-	return []key.Binding{k.Open, k.Login, k.Check, k.Logout, k.Forget, k.Filter,
+	return []key.Binding{k.Answer, k.Open, k.Login, k.Check, k.Logout, k.Forget, k.Filter,
 		k.Reveal, k.Help, k.Quit}
 }
 
@@ -502,6 +510,6 @@ func (l listScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Login, k.Track, k.Check, k.CheckAll, k.Logout},
-		{k.Forget, k.Prune, k.Filter, k.Reveal, k.Help, k.Quit},
+		{k.Forget, k.Prune, k.Filter, k.Reveal, k.Answer, k.Help, k.Quit},
 	}
 }

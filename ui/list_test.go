@@ -65,17 +65,64 @@ func TestCountdown(t *testing.T) {
 		row   int
 		want  string
 	}{
-		{"expires_at clock", 0, 0, "90d 00:00:00"},
-		{"one second later", time.Second, 0, "89d 23:59:59"},
-		{"idle clock", time.Second, 1, "~6d 23:59:59 idle"},
-		{"warns under an hour", time.Second, 2, "00:41:59 soon"},
-		{"expired", 43 * time.Minute, 2, "expired"},
+		{"idle nearer than expires_at", 0, 0, "7d 00:00:00 idle"},
+		{"one second later", time.Second, 0, "6d 23:59:59 idle"},
+		{"web login", time.Second, 1, "6d 23:59:59 idle"},
+		{"expires_at nearer, warns under an hour", time.Second, 2, "00:41:59 exp soon"},
+		{"expired", 43 * time.Minute, 2, "expired (exp)"},
+		{"idle expired", 8 * 24 * time.Hour, 1, "expired (idle)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			mm := send(t, m, tickMsg{at: t0.Add(tc.after), tag: m.tickTag})
 			if got := row(mm, tc.row); !strings.Contains(got, tc.want) {
 				t.Errorf("row %d = %q, want it to contain %q", tc.row, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLeftCellNearerClock(t *testing.T) {
+	t.Parallel()
+	rest := testSession("a", "qa.example.com", "qa", "admin", sidA)
+	tests := []struct {
+		name string
+		edit func(*sessions.Session)
+		want string
+	}{
+		{"idle limit before expires_at", func(*sessions.Session) {}, "6d 23:00:00 idle"},
+		{"expires_at before the idle limit", func(s *sessions.Session) {
+			s.ExpiresAt = t0.Add(3 * 24 * time.Hour)
+		}, "2d 23:00:00 exp"},
+		{"details fetched later", func(s *sessions.Session) {
+			s.ExpiresAt = t0.Add(3 * 24 * time.Hour)
+			s.SavedAt = t0.Add(-5 * 24 * time.Hour)
+		}, "1d 23:00:00 idle"},
+		{"web login has no expires_at", func(s *sessions.Session) {
+			s.ExpiresAt = time.Time{}
+		}, "6d 23:00:00 idle"},
+		{"tracked with expires_at only", func(s *sessions.Session) {
+			s.SavedAt = time.Time{}
+		}, "89d 23:00:00 exp"},
+		{"neither clock known", func(s *sessions.Session) {
+			s.SavedAt, s.ExpiresAt = time.Time{}, time.Time{}
+		}, "unknown"},
+		{"idle clock ran out", func(s *sessions.Session) {
+			s.SavedAt = t0.Add(-8 * 24 * time.Hour)
+		}, "expired (idle)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := rest
+			tc.edit(&s)
+			m, _ := newTestModel(t, &fakeClient{}, testOpts{session: []sessions.Session{s}})
+			m = send(t, m, tickMsg{at: t0.Add(time.Hour), tag: m.tickTag})
+			if got, _ := m.list.leftCell(&m.list.all[0]); got != tc.want {
+				t.Errorf("left = %q, want %q", got, tc.want)
+			}
+			if row := strings.Split(viewText(m), "\n")[2]; !strings.Contains(row, tc.want) {
+				t.Errorf("row %q does not show %q", row, tc.want)
 			}
 		})
 	}
@@ -101,14 +148,19 @@ func TestTickSingleLoop(t *testing.T) {
 func TestCheckSelected(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name      string
-		accept    map[odoo.Transport]bool
-		wantState sessions.State
-		wantMarks string
+		name       string
+		accept     map[odoo.Transport]bool
+		wantState  sessions.State
+		wantMarks  string
+		wantStatus string
 	}{
 		{"header and cookie", map[odoo.Transport]bool{"header": true, "cookie": true},
-			sessions.StateActive, "✓ ✓ ✗"},
-		{"none", nil, sessions.StateRejected, "✗ ✗ ✗"},
+			sessions.StateActive, "✓ ✓ ✗", "6df1…be63 on qa.example.com:8069: Logged in, " +
+				"but the session_id query parameter is not read"},
+		{"cookie only", map[odoo.Transport]bool{"cookie": true}, sessions.StateActive, "✗ ✓ ✗",
+			"6df1…be63 on qa.example.com:8069: Logged in; this server reads only the cookie"},
+		{"none", nil, sessions.StateRejected, "✗ ✗ ✗", "6df1…be63 on qa.example.com:8069: " +
+			"Not logged in through any transport: the session ended on the server"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,6 +178,9 @@ func TestCheckSelected(t *testing.T) {
 			}
 			if got := m.list.checksCell(s); got != tc.wantMarks {
 				t.Errorf("checks %q, want %q", got, tc.wantMarks)
+			}
+			if !strings.HasPrefix(m.status.text, tc.wantStatus) || m.status.kind != statusInfo {
+				t.Errorf("status %q, want it to start with %q", m.status.text, tc.wantStatus)
 			}
 			if tc.wantState == sessions.StateRejected &&
 				!strings.Contains(viewText(m), "not accepted") {

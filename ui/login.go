@@ -41,6 +41,8 @@ type loginScreen struct {
 	key  reqKey
 	err  string
 	note string
+	// errAnswer is what the server sent with the error, if anything.
+	errAnswer *serverAnswer
 
 	// The two-factor step: the half-logged-in sid waits here for the code.
 	totp      bool
@@ -48,6 +50,8 @@ type loginScreen struct {
 	totpURL   string
 	totpLogin string
 	totpDB    string
+	// totpModule is what the password step found out about the REST module.
+	totpModule moduleReport
 
 	probeKey  reqKey
 	probedURL string
@@ -138,8 +142,16 @@ func (l *loginScreen) clearSecrets() {
 	l.inputs[fieldCode].SetValue("")
 	l.totp, l.halfSID = false, ""
 	l.totpURL, l.totpLogin, l.totpDB = "", "", ""
+	l.totpModule = moduleReport{}
 	l.busy, l.key = false, 0
-	l.err, l.note = "", ""
+	l.setErr("", nil)
+	l.note = ""
+}
+
+// setErr shows an error under the form, with the server's answer when the
+// error came with one.
+func (l *loginScreen) setErr(text string, answer *serverAnswer) {
+	l.err, l.errAnswer = text, answer
 }
 
 // Update feeds the focused input and the spinner.
@@ -166,7 +178,7 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		if l.busy {
 			// The reply, when it comes, no longer matches a request.
 			l.busy, l.key = false, 0
-			l.err = "login cancelled"
+			l.setErr("login cancelled", nil)
 			return m, nil
 		}
 		l.clearSecrets()
@@ -248,10 +260,11 @@ func (m model) submitLogin() (model, tea.Cmd) {
 	if l.totp {
 		code := strings.TrimSpace(l.inputs[fieldCode].Value())
 		if !isSixDigits(code) {
-			l.err = "the code has six digits"
+			l.setErr("the code has six digits", nil)
 			return m, nil
 		}
-		l.busy, l.key, l.err = true, m.nextKey(), ""
+		l.busy, l.key = true, m.nextKey()
+		l.setErr("", nil)
 		cmd := completeTOTPCmd(m.pool, l.totpURL, l.halfSID, code, l.totpLogin, l.totpDB,
 			l.key, m.timeout)
 		return m, tea.Batch(cmd, l.spinner.Tick)
@@ -273,12 +286,13 @@ func (m model) submitLogin() (model, tea.Cmd) {
 		{req.Password == "", fieldPassword, "the password is missing"},
 	} {
 		if miss.empty {
-			l.err = miss.text
+			l.setErr(miss.text, nil)
 			return m, l.focusField(miss.field)
 		}
 	}
 
-	l.busy, l.key, l.err, l.note = true, m.nextKey(), "", ""
+	l.busy, l.key, l.note = true, m.nextKey(), ""
+	l.setErr("", nil)
 	m.c.log.Info("login", "host", hostOf(url), "db", req.DB, "login", req.Login)
 	return m, tea.Batch(loginCmd(m.pool, url, req, l.key, m.timeout), l.spinner.Tick)
 }
@@ -308,7 +322,7 @@ func (m model) handleLoginDone(msg loginDoneMsg) (model, tea.Cmd) {
 		msg.err = fmt.Errorf("%w: empty login answer", odoo.ErrNotOdoo)
 	}
 	if msg.err != nil {
-		l.err = errorText(msg.err, host)
+		l.setErr(errorText(msg.err, host), answerOf(msg.err))
 		if l.totp {
 			l.inputs[fieldCode].SetValue("")
 		}
@@ -320,19 +334,28 @@ func (m model) handleLoginDone(msg loginDoneMsg) (model, tea.Cmd) {
 	if res.TOTPRequired {
 		l.totp, l.halfSID = true, res.SID
 		l.totpURL, l.totpLogin, l.totpDB = msg.url, msg.login, msg.db
+		l.totpModule = msg.module
 		l.inputs[fieldPassword].SetValue("")
 		l.note = fmt.Sprintf("The password is right: %s has two-factor authentication. "+
 			"Enter the six-digit code from the authenticator app.", odoo.Sanitize(msg.login, 64))
 		return m, l.focusField(fieldCode)
 	}
 
+	module := msg.module
+	if l.totp {
+		module = l.totpModule
+	}
 	s := sessionFromLogin(msg, res, m.now)
+	s.RESTModule = module.state
+	if module.note != "" {
+		m.detail.moduleNotes[s.ID] = module.note
+	}
 	l.clearSecrets()
 	l.focusField(fieldLogin)
 	m.list.add(s)
 	m.screen = screenList
 	m.c.log.Info("login done", "host", host, "sid", odoo.Fingerprint(s.SID), "method", s.Method)
-	m.info(loginSummary(s, res))
+	m.info(loginSummary(s, res, module))
 	return m, m.persist(s)
 }
 
@@ -368,11 +391,17 @@ func sessionFromLogin(msg loginDoneMsg, res *odoo.LoginResult, now time.Time) se
 	}
 }
 
-// loginSummary is the status line after a login, with the client's notes.
-func loginSummary(s sessions.Session, res *odoo.LoginResult) string {
+// loginSummary is the status line after a login, with the REST module's
+// state and the client's notes.
+func loginSummary(s sessions.Session, res *odoo.LoginResult, module moduleReport) string {
 	text := fmt.Sprintf("logged in as %s on %s", odoo.Sanitize(s.Login, 64), hostOf(s.URL))
 	if s.DB != "" {
 		text += " (" + odoo.Sanitize(s.DB, 64) + ")"
+	}
+	if module.state != "" {
+		text += "; REST module " + module.state
+	} else if module.note != "" {
+		text += "; REST module unknown: " + module.note
 	}
 	for _, n := range res.Notes {
 		text += "; " + odoo.Sanitize(n, 120)
@@ -402,6 +431,10 @@ func (l loginScreen) View() string {
 			" · esc cancels")
 	case l.err != "":
 		b.WriteString(st.Error.Render(l.wrap("error: " + l.err)))
+		if l.errAnswer != nil {
+			b.WriteString("\n" + st.Prompt.Render(clip(l.c.keys.Answer.Help().Key+
+				" shows the server's answer", l.width)))
+		}
 	}
 	if l.note != "" {
 		b.WriteString("\n" + st.Info.Render(l.wrap(l.note)))
@@ -458,13 +491,14 @@ func (l loginScreen) ShortHelp() []key.Binding {
 	if l.busy {
 		return []key.Binding{k.Back, k.Kill}
 	}
-	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back, k.Kill}
+	return []key.Binding{k.Answer, k.Next, k.Prev, k.Submit, k.Back, k.Kill}
 }
 
 // FullHelp lists the form's keys.
 func (l loginScreen) FullHelp() [][]key.Binding {
 	k := l.c.keys
-	return [][]key.Binding{{k.Next, k.Prev, k.PickUp, k.PickDown}, {k.Submit, k.Back, k.Kill}}
+	return [][]key.Binding{{k.Next, k.Prev, k.PickUp, k.PickDown},
+		{k.Submit, k.Answer, k.Back, k.Kill}}
 }
 
 // firstEmpty is the first field still to fill, the login at the latest.

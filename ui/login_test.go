@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -236,3 +237,131 @@ func TestLoginSessionRecord(t *testing.T) {
 }
 
 var _ tea.Model = model{}
+
+func TestLoginRESTModule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		state      string
+		err        error
+		wantState  string
+		wantNote   string
+		wantStatus string
+		wantDetail string
+	}{
+		{"installed", "installed", nil, "installed", "", "; REST module installed",
+			"REST module: installed on demo"},
+		{"uninstalled", "uninstalled", nil, "uninstalled", "", "; REST module uninstalled",
+			"REST module: uninstalled on demo"},
+		{"not on the server", "", nil, "absent", "", "; REST module absent",
+			"REST module: absent on demo"},
+		{"no right to read modules", "", fmt.Errorf("module state: %w", odoo.ErrAccessDenied), "",
+			"admin may not read ir.module.module", "; REST module unknown: admin may not read",
+			"REST module unknown: admin may not read ir.module.module"},
+		{"password refused", "", fmt.Errorf("module state: %w", odoo.ErrAuthFailed), "",
+			"XML-RPC refused the password", "; REST module unknown: XML-RPC refused",
+			"REST module unknown: XML-RPC refused the password"},
+		{"XML-RPC unreachable", "", fmt.Errorf("module state: %w", odoo.ErrUnreachable), "",
+			"XML-RPC could not be reached", "; REST module unknown: XML-RPC could not",
+			"REST module unknown: XML-RPC could not be reached"},
+		{"XML-RPC blocked", "", fmt.Errorf("module state: %w", odoo.ErrRouteMissing), "",
+			"no XML-RPC answer (a proxy may block /xmlrpc/2)", "; REST module unknown: no XML-RPC",
+			"REST module unknown: no XML-RPC answer (a proxy may block /xmlrpc/2)"},
+		{"server error", "", fmt.Errorf("module state: %w", odoo.ErrServer), "",
+			"localhost:8069 failed with a server error: module state: server error",
+			"; REST module unknown: localhost:8069 failed",
+			"REST module unknown: localhost:8069 failed with a server error"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fc := &fakeClient{loginRes: okLogin(), moduleState: tc.state, moduleErr: tc.err}
+			m, st := newTestModel(t, fc, testOpts{cfg: demoConfig})
+			m = fillLogin(t, m, "admin", "s3cret")
+			m, cmd := press(t, m, "enter")
+			m, cmd = sendCmd(t, m, waitMsg[loginDoneMsg](t, cmd))
+
+			if m.screen != screenList || len(m.list.all) != 1 {
+				t.Fatalf("the module lookup failed the login: screen %d, %d sessions",
+					m.screen, len(m.list.all))
+			}
+			want := []string{"login admin", "module demo admin base_rest_auth_user_service"}
+			if diff := cmp.Diff(want, fc.Calls()); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"s3cret"}, fc.modulePasswords); diff != "" {
+				t.Errorf("module lookup passwords (-want +got):\n%s", diff)
+			}
+			s := m.list.all[0]
+			if s.RESTModule != tc.wantState || m.detail.moduleNotes[s.ID] != tc.wantNote {
+				t.Errorf("module %q note %q", s.RESTModule, m.detail.moduleNotes[s.ID])
+			}
+			if m.status.kind != statusInfo || !strings.Contains(m.status.text, tc.wantStatus) {
+				t.Errorf("status %q (kind %d)", m.status.text, m.status.kind)
+			}
+			if m.login.inputs[fieldPassword].Value() != "" ||
+				strings.Contains(fmt.Sprintf("%+v", m.login), "s3cret") {
+				t.Error("the password stayed in the model")
+			}
+
+			m, _ = press(t, m, "enter")
+			if view := viewText(m); !strings.Contains(view, tc.wantDetail) {
+				t.Errorf("detail view lacks %q:\n%s", tc.wantDetail, view)
+			}
+			waitMsg[sessionsSavedMsg](t, cmd)
+			if got := st.snapshot()[0].RESTModule; got != tc.wantState {
+				t.Errorf("stored REST module %q", got)
+			}
+		})
+	}
+}
+
+func TestLoginRESTModuleTwoFactor(t *testing.T) {
+	t.Parallel()
+	full := okLogin()
+	full.Method, full.ExpiresAt = odoo.MethodWeb, time.Time{}
+	fc := &fakeClient{
+		loginRes:    &odoo.LoginResult{SID: "halfhalfhalfhalf", TOTPRequired: true},
+		totpRes:     full,
+		moduleState: "installed",
+	}
+	m, _ := newTestModel(t, fc, testOpts{cfg: demoConfig})
+	m = fillLogin(t, m, "mfa", "pw")
+	m, cmd := press(t, m, "enter")
+	m = send(t, m, waitMsg[loginDoneMsg](t, cmd))
+	m = typeText(t, m, "123456")
+	m, cmd = press(t, m, "enter")
+	m = send(t, m, waitMsg[loginDoneMsg](t, cmd))
+
+	if len(m.list.all) != 1 {
+		t.Fatalf("%d sessions after the code", len(m.list.all))
+	}
+	if len(fc.modulePasswords) != 0 {
+		t.Error("XML-RPC was tried with the password of a two-factor user")
+	}
+	s := m.list.all[0]
+	if s.RESTModule != "" || !strings.Contains(m.detail.moduleNotes[s.ID], "two-factor") {
+		t.Errorf("module %q note %q", s.RESTModule, m.detail.moduleNotes[s.ID])
+	}
+	if !strings.Contains(m.status.text, "REST module unknown: XML-RPC refuses passwords of "+
+		"two-factor users") {
+		t.Errorf("status %q", m.status.text)
+	}
+}
+
+func TestLoginRESTModuleNeedsDatabase(t *testing.T) {
+	t.Parallel()
+	res := okLogin()
+	res.Info.DB = ""
+	got := lookUpModule(&fakeClient{}, odoo.LoginRequest{Login: "a", Password: "p"}, res,
+		"x", time.Second)
+	if got.state != "" || !strings.Contains(got.note, "which database") {
+		t.Errorf("got %+v", got)
+	}
+	res.BoundDB = "bound"
+	fc := &fakeClient{moduleState: "installed"}
+	got = lookUpModule(fc, odoo.LoginRequest{Login: "a", Password: "p"}, res, "x", time.Second)
+	if got.state != "installed" || fc.Calls()[0] != "module bound a base_rest_auth_user_service" {
+		t.Errorf("got %+v, calls %q", got, fc.Calls())
+	}
+}

@@ -85,8 +85,63 @@ func (m *model) adopt(list []sessions.Session, fp storeFingerprint) {
 		}
 		list = mergeRecords(list, recs)
 	}
+	m.keepInfo(list)
 	m.list.setSessions(list)
 	m.syncDetail()
+}
+
+// keepInfo gives the records of list that come without session_info the one
+// the console already holds: a store may keep session_info apart and leave
+// it out of its lists (see InfoReader).
+func (m *model) keepInfo(list []sessions.Session) {
+	for i := range list {
+		if len(list[i].Info) > 0 {
+			continue
+		}
+		if s := m.list.session(list[i].ID); s != nil {
+			list[i].Info = s.Info
+		}
+	}
+}
+
+// loadInfoCmd reads the stored session_info of the session id when the
+// store keeps it apart from its lists.
+func (m *model) loadInfoCmd(id string) tea.Cmd {
+	r, ok := m.store.(InfoReader)
+	if !ok {
+		return nil
+	}
+	key := m.nextKey()
+	m.pending[id+"/info"] = key
+	return func() tea.Msg {
+		info, err := r.Info(id)
+		return infoLoadedMsg{key: key, id: id, info: info, err: err}
+	}
+}
+
+// handleInfoLoaded puts the stored session_info into the session, unless a
+// change of the console's own is still on its way to the store.
+func (m model) handleInfoLoaded(msg infoLoadedMsg) (model, tea.Cmd) {
+	if m.pending[msg.id+"/info"] != msg.key {
+		return m, nil
+	}
+	delete(m.pending, msg.id+"/info")
+	s := m.list.session(msg.id)
+	if s == nil {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.fail("reading the stored session_info: " + odoo.Sanitize(msg.err.Error(), maxErrDetail))
+		return m, nil
+	}
+	_, unsaved := m.unsaved[msg.id]
+	_, inflight := m.inflight[msg.id]
+	if len(msg.info) == 0 || unsaved || inflight {
+		return m, nil
+	}
+	s.Info = msg.info
+	m.syncDetail()
+	return m, nil
 }
 
 // syncDetail refreshes the detail view's copy of its session.

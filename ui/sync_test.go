@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// apartStore keeps session_info apart, as the file store does: its lists
+// come without Info and Info reads it back.
+type apartStore struct {
+	mu    sync.Mutex
+	list  []sessions.Session
+	infos map[string]json.RawMessage
+}
+
+func (s *apartStore) strip(list []sessions.Session) []sessions.Session {
+	out := copySessions(list)
+	for i := range out {
+		out[i].Info = nil
+	}
+	return out
+}
+
+func (s *apartStore) Load() ([]sessions.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.strip(s.list), nil
+}
+
+func (s *apartStore) Update(
+	fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := fn(s.strip(s.list))
+	for _, r := range next {
+		if len(r.Info) > 0 {
+			s.infos[r.ID] = append(json.RawMessage{}, r.Info...)
+		}
+	}
+	s.list = s.strip(next)
+	return s.strip(s.list), nil
+}
+
+func (s *apartStore) Info(id string) (json.RawMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append(json.RawMessage{}, s.infos[id]...), nil
+}
+
+func TestInfoKeptApart(t *testing.T) {
+	t.Parallel()
+	list := threeSessions()
+	st := &apartStore{infos: map[string]json.RawMessage{}}
+	if _, err := st.Update(func([]sessions.Session) []sessions.Session { return list }); err != nil {
+		t.Fatal(err)
+	}
+	m := console(t, &fakeClient{}, st)
+	m, cmd := press(t, m, "enter")
+	if cmd == nil || !strings.Contains(viewText(m), "no session_info yet") {
+		t.Fatal("opening the detail view did not ask the store for session_info")
+	}
+	m = send(t, m, waitMsg[infoLoadedMsg](t, cmd))
+	if !strings.Contains(viewText(m), `"name": "Mitchell Admin"`) {
+		t.Fatalf("stored session_info not shown:\n%s", viewText(m))
+	}
+
+	// A save answers with lists without Info: the console keeps its own.
+	m, cmd = press(t, m, "c")
+	m, cmd = sendCmd(t, m, waitMsg[checkDoneMsg](t, cmd))
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if len(m.list.session("a").Info) == 0 || !strings.Contains(viewText(m), `"name"`) {
+		t.Error("session_info lost when the store's list came back")
+	}
+}
+
+// fileStore adapts *sessions.Store as cli/console.go does, and reads
+// session_info back when the store keeps it apart.
+type fileStore struct{ s *sessions.Store }
+
+func (f fileStore) Load() ([]sessions.Session, error) {
+	list, _, err := f.s.Load()
+	return list, err
+}
+
+func (f fileStore) Update(
+	fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
+	return f.s.Update(fn)
+}
+
+func (f fileStore) Changed() bool {
+	changed, err := f.s.Changed()
+	return changed || err != nil
+}
+
+func (f fileStore) Info(id string) (json.RawMessage, error) {
+	if r, ok := any(f.s).(InfoReader); ok {
+		return r.Info(id)
+	}
+	return nil, nil
+}
+
+// console opens a console on st and loads it, as a process of its own
+// would.
+func console(t *testing.T, fc *fakeClient, st SessionStore) model {
+	t.Helper()
+	m := New(Config{
+		NewClient: func(string) (Client, error) { return fc, nil },
+		Store:     st,
+		Clock:     func() time.Time { return t0 },
+		NoColor:   true,
+	}).(model)
+	list, err := st.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, sessionsLoadedMsg{key: m.loadKey, list: list, fp: fingerprintList(list)})
+	return send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+}
+
+// settle runs cmd until the write it started reached the file.
+func settle(t *testing.T, m model, cmd tea.Cmd) model {
+	t.Helper()
+	return send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+}
+
+// twoTicks sends the two heartbeats after which a console asks the store
+// whether another one wrote it, and applies the answer.
+func twoTicks(t *testing.T, m model, at time.Time) model {
+	t.Helper()
+	m = send(t, m, tickMsg{at: at, tag: m.tickTag})
+	m, cmd := sendCmd(t, m, tickMsg{at: at.Add(time.Second), tag: m.tickTag})
+	if m.watchKey == 0 {
+		t.Fatal("no look at the store on the second tick")
+	}
+	return send(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+}
+
+func TestTwoConsolesShareTheFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state", "sessions.json")
+	fc := &fakeClient{loginRes: okLogin(), moduleState: "installed"}
+	a := console(t, fc, fileStore{sessions.Open(path)})
+	b := console(t, fc, fileStore{sessions.Open(path)})
+
+	a, _ = press(t, a, "n")
+	a.login.inputs[fieldURL].SetValue("http://localhost:8069")
+	a.login.focusField(fieldLogin)
+	a = fillLogin(t, a, "admin", "admin")
+	a, cmd := press(t, a, "enter")
+	a, cmd = sendCmd(t, a, waitMsg[loginDoneMsg](t, cmd))
+	a = settle(t, a, cmd)
+
+	b = twoTicks(t, b, t0.Add(time.Second))
+	if len(b.list.all) != 1 || b.list.all[0].Login != "admin" ||
+		b.list.all[0].RESTModule != "installed" {
+		t.Fatalf("the other console's login did not appear within two seconds: %+v", b.list.all)
+	}
+	b, cmd = press(t, b, "enter")
+	if cmd != nil {
+		b = send(t, b, waitMsg[infoLoadedMsg](t, cmd))
+	}
+	if !strings.Contains(viewText(b), "REST module: installed on demo") {
+		t.Errorf("detail in the other console:\n%s", viewText(b))
+	}
+
+	a, _ = press(t, a, "x")
+	a, cmd = press(t, a, "y")
+	a = settle(t, a, cmd)
+	if len(a.list.all) != 0 {
+		t.Fatal("forget did not remove the session")
+	}
+	b = twoTicks(t, b, t0.Add(3*time.Second))
+	if len(b.list.all) != 0 || b.screen != screenList ||
+		!strings.Contains(b.status.text, "forgotten") {
+		t.Errorf("the other console still shows %d sessions (screen %d, status %q)",
+			len(b.list.all), b.screen, b.status.text)
+	}
+}
