@@ -64,6 +64,9 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 			continue
 		}
 		probe := sessions.Session{State: s.State, DB: s.DB}
+		// The store keeps session_info apart; the diagnosis compares its
+		// database with the session's.
+		probe.Info, _ = g.sessionInfo(s.ID)
 		for _, r := range results[i] {
 			probe.RecordCheck(CheckRecord(r), r.At)
 			e.Results = append(e.Results, checkToJSON(r))

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/odoo-sessions/odoo-sessions/config"
 	"github.com/odoo-sessions/odoo-sessions/demoserver"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 	"github.com/odoo-sessions/odoo-sessions/ui"
@@ -25,7 +27,7 @@ func runConsole(ctx context.Context, g *globals) error {
 		return fmt.Errorf("load tracked sessions: %w", err)
 	}
 	cfg := ui.Config{
-		NewClient: func(url string) (ui.Client, error) { return g.client(url) },
+		NewClient: g.consoleClient,
 		Store:     storeAdapter{st},
 		Clock:     g.env.Now,
 		Logger:    g.logger,
@@ -71,10 +73,28 @@ func (a storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([]
 	return a.s.Update(fn)
 }
 
+// Info reads a session's stored session_info, which the store keeps out
+// of the lists Load and Update return.
+func (a storeAdapter) Info(id string) (json.RawMessage, error) { return a.s.Info(id) }
+
 // Changed reports whether another console wrote the file since this one
 // last read or wrote it. When that cannot be told, it says yes, so that
 // the console reloads and shows the error.
 func (a storeAdapter) Changed() bool {
 	changed, err := a.s.Changed()
 	return changed || err != nil
+}
+
+// consoleClient builds a client for the console, whose form names the
+// field itself.
+func (g *globals) consoleClient(url string) (ui.Client, error) {
+	u, err := config.ParseServerURL(url)
+	if err != nil {
+		return nil, err
+	}
+	c, err := g.newClient(u)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }

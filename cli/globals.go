@@ -123,7 +123,11 @@ func (g *globals) client(url string) (*odoo.Client, error) {
 	if err != nil {
 		return nil, usagef("--url: %v", err)
 	}
-	return odoo.New(u, odoo.WithLogger(g.logger), odoo.WithTimeout(g.cfg.Timeout.Duration),
+	return g.newClient(u)
+}
+
+func (g *globals) newClient(url string) (*odoo.Client, error) {
+	return odoo.New(url, odoo.WithLogger(g.logger), odoo.WithTimeout(g.cfg.Timeout.Duration),
 		odoo.WithClock(g.env.Now))
 }
 

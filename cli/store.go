@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
@@ -92,4 +93,13 @@ func CheckRecord(r odoo.CheckResult) sessions.Check {
 		c.Err = odoo.Sanitize(r.Err.Error(), 200)
 	}
 	return c
+}
+
+// sessionInfo reads the stored session_info of one session.
+func (g *globals) sessionInfo(id string) (json.RawMessage, error) {
+	st, err := g.store()
+	if err != nil {
+		return nil, err
+	}
+	return st.Info(id)
 }

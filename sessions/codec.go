@@ -2,23 +2,33 @@ package sessions
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Version is the format version of the sessions file this build writes.
-// Version 0 is an unversioned file: a bare array of sessions, or an object
-// with "sessions" and no "version".
-const Version = 1
+//
+//   - Version 0 is an unversioned file: a bare array of sessions, or an
+//     object with "sessions" and no "version".
+//   - Version 1 keeps each session's raw session_info in its "info" member.
+//   - Version 2 keeps session_info in a file of its own per session (see
+//     Store.Info), so that the sessions file stays small.
+//
+// Older files are read as they are; the next save moves inline info to the
+// per-session files and writes the current version.
+const Version = 2
 
 // The file is written as valid JSON with one session per line, so that a
 // load can split it and decode the lines on every core:
 //
-//	{"version":1,"sessions":[
+//	{"version":2,"sessions":[
 //	{...},
 //	{...}
 //	]}
@@ -30,6 +40,26 @@ const (
 
 // parallelMin is the number of sessions below which one goroutine is faster.
 const parallelMin = 256
+
+var (
+	// encodeOpts sorts map keys, so a file is the same for the same
+	// sessions, writes invalid UTF-8 as U+FFFD instead of failing, and
+	// writes a check's latency as a number of nanoseconds, as encoding/json
+	// does.
+	encodeOpts = json.JoinOptions(
+		json.Deterministic(true),
+		jsontext.AllowInvalidUTF8(true),
+		jsonv1.FormatDurationAsNano(true),
+	)
+	// decodeOpts accept what encoding/json accepts, so that files written
+	// by earlier builds or edited by hand still load.
+	decodeOpts = json.JoinOptions(
+		jsonv1.FormatDurationAsNano(true),
+		jsontext.AllowInvalidUTF8(true),
+		jsontext.AllowDuplicateNames(true),
+		json.MatchCaseInsensitiveNames(true),
+	)
+)
 
 // encodeLines returns the file contents as chunks to write in order.
 func encodeLines(list []Session) ([][]byte, error) {
@@ -56,16 +86,18 @@ func encodeLines(list []Session) ([][]byte, error) {
 	return append(out, []byte(footer)), nil
 }
 
+// encodeChunk encodes sessions one per line. Marshal writes compact JSON,
+// in which a newline only appears escaped inside strings.
 func encodeChunk(list []Session) ([]byte, error) {
-	buf := make([]byte, 0, len(list)*3072)
+	var buf bytes.Buffer
+	buf.Grow(len(list) * 1024)
 	for i := range list {
-		var err error
-		if buf, err = appendSession(buf, &list[i]); err != nil {
+		if err := json.MarshalWrite(&buf, &list[i], encodeOpts); err != nil {
 			return nil, fmt.Errorf("encode session %s: %w", list[i].ID, err)
 		}
-		buf = append(buf, ',', '\n')
+		buf.WriteString(",\n")
 	}
-	return buf, nil
+	return buf.Bytes(), nil
 }
 
 // splitRange cuts [0,n) into one range per core, or one range when small.
@@ -148,6 +180,8 @@ func splitLines(body []byte) ([][]byte, bool) {
 	return lines, true
 }
 
+// decodeParallel decodes one session per line, the lines split among the
+// cores. It reports false if any line is not a session object.
 func decodeParallel(lines [][]byte) ([]Session, bool) {
 	list := make([]Session, len(lines))
 	parts := splitRange(len(lines))
@@ -155,9 +189,8 @@ func decodeParallel(lines [][]byte) ([]Session, bool) {
 	var wg sync.WaitGroup
 	for i, p := range parts {
 		wg.Go(func() {
-			var l lexer
 			for j := p[0]; j < p[1]; j++ {
-				if !l.decodeSession(lines[j], &list[j]) {
+				if json.Unmarshal(lines[j], &list[j], decodeOpts) != nil {
 					return
 				}
 			}
@@ -180,15 +213,15 @@ func decodeGeneric(data []byte, path string) (decoded, error) {
 		return decoded{}, errors.New("file is empty")
 	}
 	var d decoded
-	raw := trimmed
+	raw := jsontext.Value(trimmed)
 	switch trimmed[0] {
 	case '[':
 	case '{':
 		var probe struct {
-			Version  *int            `json:"version"`
-			Sessions json.RawMessage `json:"sessions"`
+			Version  *int           `json:"version"`
+			Sessions jsontext.Value `json:"sessions"`
 		}
-		if err := json.Unmarshal(trimmed, &probe); err != nil {
+		if err := json.Unmarshal(trimmed, &probe, decodeOpts); err != nil {
 			return decoded{}, err
 		}
 		if probe.Version != nil {
@@ -202,7 +235,7 @@ func decodeGeneric(data []byte, path string) (decoded, error) {
 		return decoded{}, errors.New("not a JSON object or array")
 	}
 	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &d.sessions); err != nil {
+		if err := json.Unmarshal(raw, &d.sessions, decodeOpts); err != nil {
 			return decoded{}, err
 		}
 	}

@@ -91,11 +91,23 @@ func reachedPoint(step string) {
 // writeAtomic replaces the file at path with chunks: it writes a temporary
 // file in the same folder, syncs it, renames it over path and syncs the
 // folder, so a crash leaves either the old file or the new one.
-func writeAtomic(path string, chunks [][]byte) (st Stamp, err error) {
+func writeAtomic(path string, chunks [][]byte) (Stamp, error) {
+	fi, err := replaceFile(path, chunks, reachedPoint)
+	if err != nil {
+		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	}
+	reachedPoint("renamed")
+	return stampOf(fi), syncDir(filepath.Dir(path))
+}
+
+// replaceFile writes chunks to a temporary file beside path, syncs it and
+// renames it over path. It calls point after the first chunk and after the
+// sync, when point is not nil. It returns the new file's info.
+func replaceFile(path string, chunks [][]byte, point func(string)) (fi fs.FileInfo, err error) {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
-		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -105,28 +117,25 @@ func writeAtomic(path string, chunks [][]byte) (st Stamp, err error) {
 	}()
 	for i, c := range chunks {
 		if _, err = f.Write(c); err != nil {
-			return Stamp{}, fmt.Errorf("save sessions: %w", err)
+			return nil, err
 		}
-		if i == 0 {
-			reachedPoint("partly-written")
+		if i == 0 && point != nil {
+			point("partly-written")
 		}
 	}
 	if err = f.Sync(); err != nil {
-		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+		return nil, err
 	}
-	reachedPoint("synced")
-	fi, err := f.Stat()
-	if err != nil {
-		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+	if point != nil {
+		point("synced")
+	}
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
 	}
 	if err = f.Close(); err != nil {
-		return Stamp{}, fmt.Errorf("save sessions: %w", err)
+		return nil, err
 	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return Stamp{}, fmt.Errorf("save sessions: %w", err)
-	}
-	reachedPoint("renamed")
-	return stampOf(fi), syncDir(dir)
+	return fi, os.Rename(f.Name(), path)
 }
 
 func tempPrefix(base string) string { return "." + base + ".tmp-" }

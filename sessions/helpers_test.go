@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -14,49 +15,58 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // fixedClock returns a clock that always reads at.
 func fixedClock(at time.Time) func() time.Time { return func() time.Time { return at } }
 
-// realisticInfo builds a session_info of about 1 KB, as Odoo 15 sends it.
+// odoo15Info is the session_info body of a REST login on Odoo 15, as
+// recorded in demoserver/testdata/odoo15-transcripts (1,160 bytes).
+//
+//go:embed testdata/session_info_odoo15.json
+var odoo15Info []byte
+
+// localZone is the zone of the console's clock in the realistic sessions:
+// times saved from time.Now carry an offset and nanoseconds.
+var localZone = time.FixedZone("CET", 3600)
+
+// realisticInfo returns the recorded Odoo 15 session_info, as the server
+// sent it, made unique to session i.
 func realisticInfo(i int) json.RawMessage {
-	companies := make([]string, 0, 6)
-	for c := 1; c <= 6; c++ {
-		companies = append(companies, fmt.Sprintf(`"%d":{"id":%d,"name":"Company %d SA","sequence":%d}`, c, c, c, c*10))
-	}
-	return json.RawMessage(fmt.Sprintf(`{"uid":%d,"is_system":false,"is_admin":true,`+
-		`"user_context":{"lang":"fr_BE","tz":"Europe/Brussels","uid":%d},"db":"prod",`+
-		`"server_version":"15.0","server_version_info":[15,0,0,"final",0,""],`+
-		`"name":"User %d","username":"user%d@example.com","partner_display_name":"Example, User %d",`+
-		`"company_id":1,"partner_id":%d,"web.base.url":"https://odoo.example.com",`+
-		`"active_ids_limit":20000,"max_file_upload_size":134217728,`+
-		`"user_companies":{"current_company":1,"allowed_companies":{%s}},`+
-		`"currencies":{"1":{"symbol":"€","position":"after","digits":[69,2]}},`+
-		`"show_effect":true,"display_switch_company_menu":true,"cache_hashes":`+
-		`{"translations":"%s","load_menus":"%s"}}`,
-		i, i, i, i, i, i+100, strings.Join(companies, ","),
-		strings.Repeat("ab12", 10), strings.Repeat("cd34", 16)))
+	r := strings.NewReplacer(
+		`"uid": 2,`, fmt.Sprintf(`"uid": %d,`, i+2),
+		`"uid": 2}`, fmt.Sprintf(`"uid": %d}`, i+2),
+		`"name": "Administrator"`, fmt.Sprintf(`"name": "User %d"`, i),
+		`"username": "admin"`, fmt.Sprintf(`"username": "user%d@example.com"`, i),
+		"2c10af6f7aaba1c355219dd8c3910450d2fe6d6a", fmt.Sprintf("%040x", i*7919+1),
+	)
+	return json.RawMessage(r.Replace(string(odoo15Info)))
 }
 
-// realisticSession builds a session with three checks per transport.
+// realisticSession builds a session as the console saves it after a login
+// and three checks per transport: times from a clock with nanoseconds in a
+// zone with an offset, latencies as measured.
 func realisticSession(i int) Session {
+	at := t0.Add(time.Duration(i) * 1234567891).In(localZone)
 	s := Session{
 		ID:            fmt.Sprintf("%016x", i+1),
 		URL:           "https://odoo.example.com",
 		DB:            "prod",
 		Login:         fmt.Sprintf("user%d@example.com", i),
 		UserName:      fmt.Sprintf("User %d", i),
-		UID:           i,
+		UID:           i + 2,
 		SID:           fmt.Sprintf("%040x", i*7919+1),
 		ExpiresAt:     t0.Add(90 * 24 * time.Hour).Add(time.Duration(i) * time.Second),
-		ObtainedAt:    t0.Add(time.Duration(i) * time.Second),
-		SavedAt:       t0.Add(time.Duration(i) * time.Second),
+		ObtainedAt:    at,
+		SavedAt:       at,
 		Method:        "rest",
-		ServerVersion: "15.0",
+		ServerVersion: "15.0-20220805",
+		RESTModule:    "installed",
 		State:         StateActive,
 		Info:          realisticInfo(i),
-		UpdatedAt:     t0.Add(time.Duration(i) * time.Second),
+		UpdatedAt:     at,
 	}
 	for k := range 3 {
-		for _, tr := range Transports {
-			s.RecordCheck(Check{Transport: tr, Accepted: true, Status: 200,
-				Latency: 42 * time.Millisecond, At: t0.Add(time.Duration(k) * time.Hour)}, s.UpdatedAt)
+		for j, tr := range Transports {
+			c := Check{Transport: tr, Accepted: true, Status: 200,
+				Latency: time.Duration(38_417_263 + 1_003_211*(i%50+j+k)),
+				At:      at.Add(time.Duration(k)*time.Hour + time.Duration(j)*31_415_926)}
+			s.RecordCheck(c, c.At)
 		}
 	}
 	return s

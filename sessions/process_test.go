@@ -31,6 +31,8 @@ func TestMain(m *testing.M) {
 		exitOn(childAdd())
 	case "rewrite":
 		exitOn(childRewrite())
+	case "load":
+		exitOn(childLoad())
 	default:
 		exitOn(fmt.Errorf("unknown role %q", os.Getenv(envRole)))
 	}
@@ -90,12 +92,16 @@ func childRewrite() error {
 	return nil
 }
 
-// genSessions builds k sessions that all carry generation gen.
+// genSessions builds k sessions that all carry generation gen. Only the
+// first carries Info: a save writes the info file of each that does.
 func genSessions(k, gen int) []Session {
 	list := make([]Session, k)
 	for i := range list {
 		s := realisticSession(i)
 		s.ID, s.Login = fmt.Sprintf("k%d", i), fmt.Sprintf("gen-%d", gen)
+		if i > 0 {
+			s.Info = nil
+		}
 		s.UpdatedAt = t0.Add(time.Duration(gen) * time.Second)
 		list[i] = s
 	}

@@ -30,8 +30,8 @@ const (
 type Check struct {
 	Transport string        `json:"transport"`
 	Accepted  bool          `json:"accepted"`
-	Status    int           `json:"status,omitempty"`
-	Latency   time.Duration `json:"latency_ns,omitempty"`
+	Status    int           `json:"status,omitzero"`
+	Latency   time.Duration `json:"latency_ns,omitzero"`
 	At        time.Time     `json:"at"`
 	// Err is a short, already sanitised description when the check failed.
 	Err string `json:"err,omitempty"`
@@ -45,7 +45,7 @@ type Session struct {
 	DB       string `json:"db,omitempty"`
 	Login    string `json:"login,omitempty"`
 	UserName string `json:"user_name,omitempty"`
-	UID      int    `json:"uid,omitempty"`
+	UID      int    `json:"uid,omitzero"`
 	SID      string `json:"sid"`
 	// ExpiresAt is the module's advisory expiry (UTC); zero when unknown.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
@@ -65,10 +65,14 @@ type Session struct {
 	// Checks maps a transport name to its last checks, newest last.
 	Checks map[string][]Check `json:"checks,omitempty"`
 	// Info is the raw session_info JSON from the last login or details fetch.
+	// The store keeps it in a file of its own per session, not in the
+	// sessions file: a save writes the Info of every record that carries
+	// one to that file, and the lists that Load and Update return have Info
+	// empty. Store.Info reads it back.
 	Info json.RawMessage `json:"info,omitempty"`
 	// UpdatedAt orders concurrent edits of the same record when merging.
 	UpdatedAt time.Time `json:"updated_at"`
 	// Forgotten marks a record the user removed, kept so that a merge with
 	// another console's copy does not bring it back.
-	Forgotten bool `json:"forgotten,omitempty"`
+	Forgotten bool `json:"forgotten,omitzero"`
 }

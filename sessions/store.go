@@ -18,12 +18,18 @@ import (
 type Store struct {
 	path      string
 	lockPath  string
+	infoDir   string
 	now       func() time.Time
 	idleLimit time.Duration
 	ttl       time.Duration
 
 	mu    sync.Mutex
 	stamp Stamp
+	// inline is true while the file on disk keeps session_info inline
+	// (format version 1): Info then reads it from there.
+	inline bool
+	// swept is true once a save cleaned the info folder.
+	swept bool
 }
 
 // Option configures a Store.
@@ -60,6 +66,7 @@ func Open(path string, opts ...Option) *Store {
 	s := &Store{
 		path:      path,
 		lockPath:  strings.TrimSuffix(path, ".json") + ".lock",
+		infoDir:   infoDirOf(path),
 		now:       time.Now,
 		idleLimit: IdleLimit,
 		ttl:       TombstoneTTL,
@@ -88,9 +95,10 @@ type LoadReport struct {
 }
 
 // Load reads the file and returns the sessions that are not forgotten, in
-// file order. A missing file gives no sessions and no error. A file that
-// cannot be decoded is moved aside: Load then returns a *CorruptError naming
-// the new place (also in the report) and no sessions. A file or folder that
+// file order, with Info empty (see Info). A missing file gives no sessions
+// and no error. A file that cannot be decoded is moved aside: Load then
+// returns a *CorruptError naming the new place (also in the report) and no
+// sessions. A file or folder that
 // other users can reach gives a *PermissionError carrying the chmod to run;
 // a newer format a *VersionError.
 func (s *Store) Load() ([]Session, LoadReport, error) {
@@ -110,6 +118,7 @@ func (s *Store) Load() ([]Session, LoadReport, error) {
 	rep.Missing = st == Stamp{}
 	rep.MigratedFrom = from
 	list := live(all)
+	clearInfo(list)
 	rep.Tombstones = len(all) - len(list)
 	return list, rep, nil
 }
@@ -142,6 +151,7 @@ func (s *Store) read(locked bool) ([]Session, int, Stamp, error) {
 		}
 		return nil, 0, Stamp{}, &CorruptError{Path: s.path, MovedTo: moved, Err: err}
 	}
+	s.setInline(hasInline(d.sessions))
 	return dedupe(migrate(d.sessions, d.version)), d.version, st, nil
 }
 
@@ -155,11 +165,20 @@ func (s *Store) read(locked bool) ([]Session, int, Stamp, error) {
 // disk has a later UpdatedAt or is a tombstone: forgotten sessions stay
 // forgotten. Edits should set UpdatedAt (RecordCheck does).
 //
-// Update returns the live sessions as saved. When it fails nothing was
-// written. An undecodable file is moved aside and reported as a
-// *CorruptError without calling fn; the next Update starts a new file.
+// A session fn returns with Info set has its Info saved to its own file
+// (see Info); one returned with Info empty keeps the info saved before.
+// fn gets, and Update returns, sessions with Info empty.
+//
+// Update returns the live sessions as saved. When it fails the sessions
+// file was not written, though info files may have been (see Info). An
+// undecodable file is moved aside and reported as a *CorruptError without
+// calling fn; the next Update starts a new file.
 func (s *Store) Update(fn func([]Session) []Session) ([]Session, error) {
-	return s.update(func(all []Session) ([]Session, bool) { return fn(live(all)), true })
+	return s.update(func(all []Session) ([]Session, bool) {
+		cur := live(all)
+		clearInfo(cur)
+		return fn(cur), true
+	})
 }
 
 // update is Update for functions that see every record, tombstones
@@ -186,23 +205,72 @@ func (s *Store) update(fn func(all []Session) ([]Session, bool)) ([]Session, err
 	out, save := fn(disk)
 	if !save {
 		s.setStamp(st)
-		return live(disk), nil
+		list := live(disk)
+		clearInfo(list)
+		return list, nil
 	}
 	all, err := reconcile(disk, out, s.now(), s.ttl)
 	if err != nil {
 		return nil, fmt.Errorf("save sessions: %w", err)
 	}
-
-	chunks, err := encodeLines(all)
-	if err != nil {
-		return nil, fmt.Errorf("save sessions: %w", err)
-	}
-	st, err = writeAtomic(s.path, chunks)
-	if err != nil {
+	if err := s.save(disk, all); err != nil {
 		return nil, err
 	}
-	s.setStamp(st)
 	return live(all), nil
+}
+
+// save writes the records of all, which replace those of disk. It first
+// writes the info files of the records that carry Info and removes those of
+// the sessions all forgets, then writes the sessions file: a failure leaves
+// the sessions file as it was, and no info file of a forgotten session (it
+// may hold the sid) outlives the save that forgets it. Called with the lock
+// held.
+func (s *Store) save(disk, all []Session) error {
+	infos, err := takeInfos(all, disk)
+	if err != nil {
+		return fmt.Errorf("save sessions: %w", err)
+	}
+	chunks, err := encodeLines(all)
+	if err != nil {
+		return fmt.Errorf("save sessions: %w", err)
+	}
+	if err := checkDir(s.infoDir); err != nil {
+		return err
+	}
+	if err := writeInfos(s.infoDir, infos); err != nil {
+		return err
+	}
+	if err := removeInfos(s.infoDir, goneIDs(disk, all)); err != nil {
+		return err
+	}
+	if err := s.sweepOnce(all); err != nil {
+		return err
+	}
+	st, err := writeAtomic(s.path, chunks)
+	if err != nil {
+		return err
+	}
+	s.setStamp(st)
+	s.setInline(false)
+	return nil
+}
+
+// sweepOnce cleans the info folder on the first save of this store, which
+// removes the files a crashed save may have left.
+func (s *Store) sweepOnce(all []Session) error {
+	s.mu.Lock()
+	done := s.swept
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := sweepInfos(s.infoDir, all); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.swept = true
+	s.mu.Unlock()
+	return nil
 }
 
 // Changed reports whether the file was saved by someone else since this

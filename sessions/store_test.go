@@ -72,8 +72,13 @@ func TestSaveCreatesPrivateFiles(t *testing.T) {
 			t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode(), err, mode)
 		}
 	}
-	if diff := cmp.Diff(want, mustLoad(t, st)); diff != "" {
+	if diff := cmp.Diff(withoutInfo(want), mustLoad(t, st)); diff != "" {
 		t.Errorf("loaded sessions differ from saved (-want +got):\n%s", diff)
+	}
+	for _, s := range want {
+		if info, err := st.Info(s.ID); err != nil || string(info) != compact(t, s.Info) {
+			t.Errorf("Info(%s) = %.40s, %v; want the saved info", s.ID, info, err)
+		}
 	}
 }
 
@@ -206,16 +211,16 @@ func TestCorruptFileNeverOverwritesEarlierOne(t *testing.T) {
 func TestNewerVersionRefused(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
-	const future = `{"version":2,"sessions":[{"id":"a","shape":"unknown"}]}`
+	const future = `{"version":3,"sessions":[{"id":"a","shape":"unknown"}]}`
 	writeFile(t, st.Path(), future, 0o600)
 
 	_, _, loadErr := st.Load()
 	_, updErr := st.Update(func(l []Session) []Session { return l })
 	for op, err := range map[string]error{"Load": loadErr, "Update": updErr} {
 		var ve *VersionError
-		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 2") ||
-			!strings.Contains(err.Error(), "version 1") {
-			t.Errorf("%s: %v, want a VersionError naming versions 2 and 1", op, err)
+		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 3") ||
+			!strings.Contains(err.Error(), "version 2") {
+			t.Errorf("%s: %v, want a VersionError naming versions 3 and 2", op, err)
 		}
 	}
 	if data, _ := os.ReadFile(st.Path()); string(data) != future {
@@ -248,7 +253,7 @@ func TestOldVersionMigrated(t *testing.T) {
 			if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
 				t.Fatal(err)
 			}
-			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":1,`) {
+			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":2,`) {
 				t.Errorf("saved file does not start with the current version: %.40q", data)
 			}
 		})
@@ -268,14 +273,17 @@ func TestPrettyPrintedFileLoads(t *testing.T) {
   ]
 }`, 0o600)
 	list := mustLoad(t, st)
-	if len(list) != 1 || list[0].ID != "a" || string(list[0].Info) != `{"uid": 2,
-              "name": "Mitchell Admin"}` {
+	if len(list) != 1 || list[0].ID != "a" || list[0].SID != "s" || list[0].Info != nil {
 		t.Fatalf("Load = %+v", list)
+	}
+	if info, err := st.Info("a"); err != nil || string(info) != `{"uid": 2,
+              "name": "Mitchell Admin"}` {
+		t.Fatalf("Info before save = %s, %v", info, err)
 	}
 	if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
 		t.Fatalf("saving spaced info: %v", err)
 	}
-	if got := mustLoad(t, st); string(got[0].Info) != `{"uid":2,"name":"Mitchell Admin"}` {
-		t.Errorf("info after save = %s, want it compacted", got[0].Info)
+	if info, err := st.Info("a"); err != nil || string(info) != `{"uid":2,"name":"Mitchell Admin"}` {
+		t.Errorf("info after save = %s, %v; want it compacted", info, err)
 	}
 }
