@@ -138,7 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-		"sid", fingerprint(c.sentSID), "duration", time.Since(start))
+		"session", fingerprint(c.sentSID), "duration", time.Since(start))
 }
 
 // statusWriter remembers the status code for the log line.

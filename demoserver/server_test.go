@@ -3,6 +3,8 @@ package demoserver
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
 )
 
 func TestRESTLoginExpiresAtAndCookie(t *testing.T) {
@@ -198,11 +202,13 @@ func TestLogsHideSecrets(t *testing.T) {
 	jsonCall(t, srv, "/web/session/check", nil, "X-Openerp-Session-Id", sid)
 
 	logs := buf.String()
-	if !strings.Contains(logs, "path=/session/auth/login") || !strings.Contains(logs, sid[:6]) {
-		t.Errorf("log lacks the login request or the sid fingerprint:\n%s", logs)
+	sum := sha256.Sum256([]byte(sid))
+	want := "session=" + hex.EncodeToString(sum[:3])
+	if !strings.Contains(logs, "path=/web/session/check") || !strings.Contains(logs, want) {
+		t.Errorf("log lacks the check request or %s, the sid's fingerprint:\n%s", want, logs)
 	}
-	if sid == "" || strings.Contains(logs, sid) || strings.Contains(logs, "s3cr3t-pw-42") {
-		t.Errorf("log shows a full sid or a password:\n%s", logs)
+	if sid == "" || strings.Contains(logs, sid[:6]) || strings.Contains(logs, "s3cr3t-pw-42") {
+		t.Errorf("log shows a piece of the sid or a password:\n%s", logs)
 	}
 }
 
@@ -255,5 +261,15 @@ func TestStartServesOnLoopback(t *testing.T) {
 	}
 	if _, err := client.Get(url + "/web/login"); err == nil {
 		t.Error("server still answers after stop")
+	}
+}
+
+func TestFingerprintMatchesClient(t *testing.T) {
+	t.Parallel()
+	for _, sid := range []string{"", "6df14ba1d0425ab4ff00ae7df09bc32cd7b7be63",
+		"m3GAZV9pbglOGuyY2qeIk5VAMBavBdrykSt14Lf471KxysoDK6oV3lYTsogxZ4OC_jAoC3QzybUFvYVo60bk"} {
+		if got, want := fingerprint(sid), odoo.Fingerprint(sid); got != want {
+			t.Errorf("fingerprint(%s) = %q, the client logs %q", odoo.Fingerprint(sid), got, want)
+		}
 	}
 }

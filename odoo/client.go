@@ -157,6 +157,50 @@ type call struct {
 	sid         string
 	transport   Transport // how sid travels; "" sends no sid
 	want        string    // format of the expected answer in errors; "" means JSON
+	expect      string    // what a good answer holds, for "expected ..., got ..."
+}
+
+// expected returns what a good answer to k holds, in words.
+func (k call) expected() string {
+	switch {
+	case k.expect != "":
+		return k.expect
+	case k.want == "":
+		return "a JSON answer from Odoo"
+	case k.want == "HTML":
+		return "an HTML page"
+	}
+	return "an " + k.want + " answer"
+}
+
+// format returns the format of a good answer to k: JSON, XML-RPC or HTML.
+func (k call) format() string {
+	if k.want == "" {
+		return "JSON"
+	}
+	return k.want
+}
+
+// values returns the query of k, with sid as session_id when k sends it by
+// parameter.
+func (k call) values(sid string) url.Values {
+	q := url.Values{}
+	for key, v := range k.query {
+		q[key] = v
+	}
+	if k.transport == TransportParam {
+		q.Set("session_id", sid)
+	}
+	return q
+}
+
+// target returns the path and query of k with sid as session_id.
+func (k call) target(sid string) string {
+	q := k.values(sid)
+	if len(q) == 0 {
+		return k.path
+	}
+	return k.path + "?" + q.Encode()
 }
 
 // reply is one HTTP answer, its body read in full (up to maxBody).
@@ -208,42 +252,36 @@ func (c *Client) do(ctx context.Context, k call) (*reply, error) {
 	start := c.now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		err = newRequestError(k, err)
 		c.logRequest(k, 0, c.now().Sub(start), err)
-		return nil, c.transportError(ctx, k.op, err)
+		return nil, c.transportError(ctx, k, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	latency := c.now().Sub(start)
+	if err != nil {
+		err = newRequestError(k, err)
+	}
 	c.logRequest(k, resp.StatusCode, latency, err)
 	if err != nil {
-		return nil, c.transportError(ctx, k.op, err)
+		return nil, c.transportError(ctx, k, err)
 	}
 	if len(body) > maxBody {
-		return nil, c.fail(k.op, ErrNotOdoo, fmt.Sprintf("%s answered more than %d MiB",
+		return nil, c.failCall(k, ErrNotOdoo, fmt.Sprintf("%s answered more than %d MiB",
 			k.path, maxBody>>20), nil)
 	}
 	return &reply{status: resp.StatusCode, header: resp.Header, body: body, latency: latency}, nil
 }
 
 func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) {
-	q := url.Values{}
-	for key, v := range k.query {
-		q[key] = v
-	}
-	if k.transport == TransportParam {
-		q.Set("session_id", k.sid)
-	}
-	target := c.base + k.path
-	if len(q) > 0 {
-		target += "?" + q.Encode()
-	}
 	var body io.Reader
 	if k.body != nil {
 		body = bytes.NewReader(k.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, k.method, target, body)
+	req, err := http.NewRequestWithContext(ctx, k.method, c.base+k.target(k.sid), body)
 	if err != nil {
-		return nil, c.fail(k.op, ErrInvalidInput, "cannot build the request", err)
+		return nil, c.failCall(k, ErrInvalidInput, "cannot build the request",
+			newRequestError(k, err))
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	if k.contentType != "" {
@@ -275,8 +313,33 @@ func (c *Client) logRequest(k call, status int, d time.Duration, err error) {
 	c.log.Info("odoo request", attrs...)
 }
 
+// requestError is a failure to send a request or read its answer. Its text
+// names the request by method, path and query, with the session id shown
+// as a fingerprint: Go's *url.Error prints the whole URL, which repeats the
+// server named by the operation's error and may carry the id as a
+// parameter.
+type requestError struct {
+	text string
+	err  error
+}
+
+func (e *requestError) Error() string { return e.text }
+
+// Unwrap returns the cause without its URL, for errors.Is and errors.As.
+func (e *requestError) Unwrap() error { return e.err }
+
+// newRequestError wraps a failure of request k.
+func newRequestError(k call, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	text := fmt.Sprintf("%s %s: %v", k.method, k.target(redactedSID(k.sid)), err)
+	return &requestError{text: hideSIDs(text, k.sid), err: err}
+}
+
 // transportError classifies a failure to get an answer.
-func (c *Client) transportError(ctx context.Context, op string, err error) error {
+func (c *Client) transportError(ctx context.Context, k call, err error) error {
 	var (
 		dnsErr  *net.DNSError
 		certErr *tls.CertificateVerificationError
@@ -288,19 +351,19 @@ func (c *Client) transportError(ctx context.Context, op string, err error) error
 	)
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		return c.fail(op, ErrTimeout, fmt.Sprintf("no answer within %s", c.timeout),
+		return c.failCall(k, ErrTimeout, fmt.Sprintf("no answer within %s", c.timeout),
 			context.DeadlineExceeded)
 	case errors.Is(err, context.Canceled):
-		return c.fail(op, ErrTimeout, "request cancelled before an answer came", context.Canceled)
+		return c.failCall(k, ErrTimeout, "request cancelled before an answer came", context.Canceled)
 	case errors.As(err, &certErr) || errors.As(err, &recErr) || errors.As(err, &alert) ||
 		errors.As(err, &unknown) || errors.As(err, &hostErr):
-		return c.fail(op, ErrTLS, "TLS handshake failed", sanitizedError(err))
+		return c.failCall(k, ErrTLS, "TLS handshake failed", sanitizedError(err))
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return c.fail(op, ErrTimeout, "the connection timed out", nil)
+		return c.failCall(k, ErrTimeout, "the connection timed out", nil)
 	case errors.As(err, &dnsErr):
-		return c.fail(op, ErrUnreachable, "host name not found", sanitizedError(dnsErr))
+		return c.failCall(k, ErrUnreachable, "host name not found", sanitizedError(dnsErr))
 	default:
-		return c.fail(op, ErrUnreachable, "no answer from the server", sanitizedError(err))
+		return c.failCall(k, ErrUnreachable, "no answer from the server", sanitizedError(err))
 	}
 }
 
@@ -315,16 +378,30 @@ func (c *Client) fail(op string, kind error, detail string, cause error) error {
 	return &opError{op: op, server: c.base, detail: detail, kind: kind, cause: cause}
 }
 
+// failCall builds the error of request k: the session id it sent is shown
+// only as a fingerprint, in the text and in the server text the cause
+// keeps for a details view.
+func (c *Client) failCall(k call, kind error, detail string, cause error) error {
+	hideInCause(cause, k.sid)
+	e := &opError{op: k.op, server: c.base, detail: detail, kind: kind, cause: cause}
+	if k.sid != "" {
+		e.secrets = []string{k.sid}
+	}
+	return e
+}
+
 // checkSID refuses session ids that cannot be sent as they are. Odoo's sid
 // shapes differ by version (40 hex, 84 base64url), so nothing more is checked.
+// A non-ASCII byte is refused because a cookie cannot carry it: net/http
+// would drop it, send another id and print a warning on standard error.
 func checkSID(sid string) error {
 	if sid == "" {
 		return errors.New("empty session id")
 	}
 	for _, r := range sid {
-		if r <= ' ' || r == 0x7f || r == ';' || r == ',' || r == '"' || r == '\\' {
-			return fmt.Errorf("session id %s has a space, control or separator character",
-				Fingerprint(sid))
+		if r <= ' ' || r >= 0x7f || r == ';' || r == ',' || r == '"' || r == '\\' {
+			return fmt.Errorf("session id %s has a space, control, separator or non-ASCII "+
+				"character", Fingerprint(sid))
 		}
 	}
 	return nil

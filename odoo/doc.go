@@ -47,19 +47,27 @@
 //
 // # Errors
 //
-// Every error names the operation and the server, says what was expected
-// and what came back, and wraps one of the sentinels in errors.go, so
-// callers branch with errors.Is: ErrUnreachable, ErrTLS and ErrTimeout when
-// no answer came; ErrNotOdoo when the answer is not Odoo's (HTML where JSON
-// was due, a malformed body: errors.As finds a *DecodeError with the raw
-// bytes); ErrRouteMissing, ErrAuthFailed, ErrUnknownDatabase,
-// ErrNeedDatabase, ErrSessionExpired, ErrAccessDenied, ErrServer and
-// ErrListingDisabled for what the server said. JSON-RPC failures arrive with
-// HTTP 200: errors.As finds a *RPCError with the code, message and Python
-// exception name; XML-RPC faults give a *FaultError.
+// Every error reads "<operation> at <server>: <what happened>", names the
+// operation and the server once (callers need not repeat them), says what
+// was expected and what came back, and wraps one of the sentinels in
+// errors.go, so callers branch with errors.Is: ErrUnreachable, ErrTLS and
+// ErrTimeout when no answer came; ErrNotOdoo when the answer is not Odoo's
+// (JSON without "jsonrpc": "2.0" on a JSON-RPC route, a login answer
+// without uid and session.sid, HTML where JSON was due, a status Odoo does
+// not send on that route: errors.As finds a *DecodeError with the raw
+// bytes of a JSON answer); ErrRouteMissing (a 404), ErrServer (Odoo's own
+// error page, or a gateway's 502, 503 or 504), ErrAuthFailed,
+// ErrUnknownDatabase, ErrNeedDatabase, ErrSessionExpired, ErrAccessDenied
+// and ErrListingDisabled for what the server said; ErrTransportIgnored when
+// Logout finds that the server does not read the session id by the chosen
+// transport but shows the session alive by cookie. JSON-RPC failures
+// arrive with HTTP 200: errors.As finds a *RPCError with the code, message
+// and Python exception name; XML-RPC faults give a *FaultError.
 //
 // Server text in errors is cut to about 200 characters and passed through
 // Sanitize, which strips control characters and terminal escape sequences.
-// Passwords and session ids never appear in an error or a log line; logs
-// show a session as its Fingerprint.
+// Passwords and session ids never appear in an error or a log line: a
+// session id the client sent is shown as "redacted-" and its Fingerprint,
+// also where Go's own error would print the request URL or the server
+// echoes the id back, and logs show a session as its Fingerprint.
 package odoo

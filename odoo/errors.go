@@ -18,8 +18,12 @@ var (
 	ErrAuthFailed      = errors.New("wrong login or password")
 	ErrUnknownDatabase = errors.New("unknown database")
 	ErrSessionExpired  = errors.New("session not logged in")
-	ErrAccessDenied    = errors.New("access denied")
-	ErrServer          = errors.New("server error")
+	// ErrTransportIgnored means the server does not read the session id by
+	// the transport it was sent with, while another transport shows the
+	// session logged in: the session is alive and nothing was ended.
+	ErrTransportIgnored = errors.New("session id transport not read by the server")
+	ErrAccessDenied     = errors.New("access denied")
+	ErrServer           = errors.New("server error")
 	// ErrTOTPRequired is not returned by Login, which reports a pending
 	// two-factor step with LoginResult.TOTPRequired; it is there for callers
 	// that need an error for that state.
@@ -42,12 +46,21 @@ const maxErrorText = 200
 // opError is what every exported method returns on failure: the operation,
 // the server, a sentence on what happened, the sentinel that classifies it
 // and, when there is one, the typed cause (*RPCError, *FaultError, ...).
+//
+// Its text reads "<op> at <server>: <detail>[: <cause>]" and names the
+// operation and the server once: a cause that is itself an opError of the
+// same server adds only its detail and cause. Session ids listed in
+// secrets, and those of nested opErrors, are shown as fingerprints.
 type opError struct {
 	op     string
 	server string
 	detail string
 	kind   error
 	cause  error
+	// attached is unwrapped like cause but not printed: a *DecodeError
+	// holding the raw answer that the detail already describes.
+	attached error
+	secrets  []string
 }
 
 func (e *opError) Error() string {
@@ -58,19 +71,65 @@ func (e *opError) Error() string {
 		b.WriteString(e.server)
 	}
 	b.WriteString(": ")
+	secrets := e.writeBody(&b)
+	return hideSIDs(b.String(), secrets...)
+}
+
+// writeBody writes the detail and the cause, and returns the session ids
+// to hide in them.
+func (e *opError) writeBody(b *strings.Builder) []string {
 	b.WriteString(e.detail)
-	if e.cause != nil {
-		b.WriteString(": ")
-		b.WriteString(e.cause.Error())
+	secrets := e.secrets
+	if e.cause == nil {
+		return secrets
 	}
-	return b.String()
+	b.WriteString(": ")
+	if inner, ok := e.cause.(*opError); ok && inner.server == e.server {
+		return append(secrets, inner.writeBody(b)...)
+	}
+	b.WriteString(e.cause.Error())
+	return secrets
 }
 
 func (e *opError) Unwrap() []error {
-	if e.cause == nil {
-		return []error{e.kind}
+	errs := []error{e.kind}
+	for _, err := range []error{e.cause, e.attached} {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return []error{e.kind, e.cause}
+	return errs
+}
+
+// hideSID makes the text of err, an error of this package, show the session
+// ids only as fingerprints, and returns it; nil stays nil.
+func hideSID(err error, sids ...string) error {
+	if e, ok := err.(*opError); ok {
+		e.secrets = append(e.secrets, sids...)
+	}
+	return err
+}
+
+// hideInCause replaces sid in the server text a cause carries for a
+// details view (raw answer, traceback, fault string).
+func hideInCause(cause error, sid string) {
+	if sid == "" {
+		return
+	}
+	var (
+		de *DecodeError
+		re *RPCError
+		fe *FaultError
+	)
+	if errors.As(cause, &de) {
+		de.Raw = []byte(hideSIDs(string(de.Raw), sid))
+	}
+	if errors.As(cause, &re) {
+		re.Message, re.Debug = hideSIDs(re.Message, sid), hideSIDs(re.Debug, sid)
+	}
+	if errors.As(cause, &fe) {
+		fe.String = hideSIDs(fe.String, sid)
+	}
 }
 
 // RPCError is an error Odoo reported in a JSON body: a JSON-RPC "error"

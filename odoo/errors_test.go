@@ -86,8 +86,8 @@ func assertCleanError(t *testing.T, err error, server string) {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, " at "+server+": ") {
-		t.Errorf("error %q does not name the server", msg)
+	if !strings.Contains(msg, " at "+server+": ") || strings.Count(msg, server) != 1 {
+		t.Errorf("error %q does not name the server exactly once", msg)
 	}
 	if strings.ContainsFunc(msg, func(r rune) bool {
 		return r < 0x20 || (r >= 0x7f && r <= 0x9f) || isBidi(r)
@@ -168,5 +168,94 @@ func TestFingerprint(t *testing.T) {
 	a, b := Fingerprint(sid15), Fingerprint(sid16)
 	if len(a) != 6 || a == b || a != Fingerprint(sid15) || a == sid15[:6] {
 		t.Errorf("Fingerprint = %q and %q: want 6 stable, distinct hex digits not taken from the sid", a, b)
+	}
+}
+
+func TestErrorsNameOperationOnce(t *testing.T) {
+	t.Parallel()
+	notFound := jsonFile(t, http.StatusNotFound, "odoo15_multidb_login_404.json")
+	html404 := htmlFile(t, http.StatusNotFound, "odoo16_rest_login_404.html")
+	gateway := htmlAnswer(http.StatusBadGateway, []byte("<title>502 Bad Gateway</title>"))
+	noCookie := htmlAnswer(http.StatusOK, []byte("<title>Odoo</title>"))
+	half := jsonFile(t, http.StatusOK, "odoo16_web_authenticate_totp.json")
+	half.cookie = halfSID
+	expired := jsonFile(t, http.StatusOK, "odoo15_check_expired.json")
+	// deadTOTP serves a two-factor login whose new session is not logged in.
+	deadTOTP := func() map[string][]route {
+		routes := totpRoutes(t, "odoo16_totp_form.html", csrf16, redirected(fullSID, "/web"))
+		routes["POST "+PathSessionInfo] = []route{serveRPC(TransportCookie, fullSID, expired)}
+		return routes
+	}
+	login := func(req LoginRequest) func(context.Context, *Client) error {
+		return func(ctx context.Context, c *Client) error {
+			_, err := c.Login(ctx, req)
+			return err
+		}
+	}
+	totpLogin := LoginRequest{DB: "qa16", Login: "totp_user", Password: "totp-pass-1",
+		TOTPCode: "603425"}
+	tests := []struct {
+		name   string
+		op     string
+		routes func() map[string][]route // fresh for each run: the fake consumes them
+		run    func(context.Context, *Client) error
+	}{
+		{name: "login that must bind a database", op: "login",
+			routes: func() map[string][]route {
+				return map[string][]route{
+					"POST " + PathRESTLogin: {restLogin("qa", "", "", notFound)},
+					"GET " + PathWebLogin:   {serve("", "", noCookie)},
+				}
+			}, run: login(qaLogin("qa"))},
+		{name: "login through the web route", op: "login",
+			routes: func() map[string][]route {
+				return map[string][]route{
+					"POST " + PathRESTLogin:    {restLogin("qa", "", "", html404)},
+					"POST " + PathAuthenticate: {webAuthenticate("qa", "qa_user", gateway)},
+				}
+			}, run: login(qaLogin("qa"))},
+		{name: "login with a code whose session is dead", op: "login",
+			routes: func() map[string][]route {
+				routes := deadTOTP()
+				routes["POST "+PathRESTLogin] = []route{serve("", "", html404)}
+				routes["POST "+PathAuthenticate] = []route{webAuthenticate("qa16", "totp_user", half)}
+				return routes
+			}, run: login(totpLogin)},
+		{name: "two-factor code whose session is dead", op: "two-factor login", routes: deadTOTP,
+			run: func(ctx context.Context, c *Client) error {
+				_, err := c.CompleteTOTP(ctx, halfSID, "603425")
+				return err
+			}},
+		{name: "logout whose check fails", op: "logout",
+			routes: func() map[string][]route {
+				return map[string][]route{
+					"POST " + PathRESTLogout: {serve(TransportCookie, sid16, html404)},
+					"POST " + PathCheck:      {serveRPC(TransportCookie, sid16, gateway)},
+				}
+			}, run: func(ctx context.Context, c *Client) error {
+				_, err := c.Logout(ctx, sid16, TransportCookie)
+				return err
+			}},
+		{name: "route probe that must bind a database", op: "probe REST route",
+			routes: func() map[string][]route {
+				return map[string][]route{"GET " + PathWebLogin: {serve("", "", noCookie)}}
+			}, run: func(ctx context.Context, c *Client) error {
+				_, err := c.RESTRouteAvailableOn(ctx, "qa")
+				return err
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, c := newFakeOdoo(t, tt.routes())
+			err := tt.run(context.Background(), c)
+			assertCleanError(t, err, c.URL())
+			if prefix := tt.op + " at " + c.URL() + ": "; !strings.HasPrefix(err.Error(), prefix) {
+				t.Errorf("error %q does not start with %q", err, prefix)
+			}
+			if left := f.unserved(); len(left) > 0 {
+				t.Errorf("requests not made: %v", left)
+			}
+		})
 	}
 }

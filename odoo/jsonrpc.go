@@ -12,11 +12,21 @@ import (
 )
 
 // rpcEnvelope is a JSON-RPC answer. A successful call may have no "result"
-// at all: Odoo drops a null result (/web/session/check does this).
+// at all: Odoo drops a null result (/web/session/check does this). Odoo
+// always sends "jsonrpc": "2.0", errors included.
 type rpcEnvelope struct {
-	Result json.RawMessage `json:"result"`
-	Error  *rpcErrorBody   `json:"error"`
+	JSONRPC string          `json:"jsonrpc"`
+	Result  json.RawMessage `json:"result"`
+	Error   *rpcErrorBody   `json:"error"`
 }
+
+// What good answers hold, for errors that say what came back instead.
+const (
+	expectJSONRPC     = `a JSON-RPC answer ("jsonrpc": "2.0")`
+	expectRESTLogin   = "a session_info with uid and session.sid"
+	expectRESTLogout  = `{"message": "Successful logout"}`
+	expectSessionInfo = "a session_info with uid as result"
+)
 
 type rpcErrorBody struct {
 	Code    int    `json:"code"`
@@ -51,16 +61,20 @@ func (b *rpcErrorBody) toError(status int) *RPCError {
 // jsonRPC posts a JSON-RPC call with params (never null) and returns the
 // result. Odoo reports failures inside an HTTP 200, so the "error" member is
 // checked whatever the status; the reply is returned with any error so
-// callers can read its status and cookies.
+// callers can read its status and cookies. An answer without
+// "jsonrpc": "2.0" is not Odoo's, whatever else it holds.
 func (c *Client) jsonRPC(ctx context.Context, k call, params any) (json.RawMessage, *reply, error) {
 	if params == nil {
 		params = struct{}{}
 	}
 	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "params": params})
 	if err != nil {
-		return nil, nil, c.fail(k.op, ErrInvalidInput, "cannot encode the request", err)
+		return nil, nil, c.failCall(k, ErrInvalidInput, "cannot encode the request", err)
 	}
 	k.method, k.body, k.contentType = http.MethodPost, body, "application/json"
+	if k.expect == "" {
+		k.expect = expectJSONRPC
+	}
 	r, err := c.do(ctx, k)
 	if err != nil {
 		return nil, nil, err
@@ -70,12 +84,16 @@ func (c *Client) jsonRPC(ctx context.Context, k call, params any) (json.RawMessa
 	}
 	var env rpcEnvelope
 	if err := json.Unmarshal(r.body, &env); err != nil {
-		return nil, r, c.fail(k.op, ErrNotOdoo, fmt.Sprintf("%s answered %d with malformed JSON",
+		return nil, r, c.failCall(k, ErrNotOdoo, fmt.Sprintf("%s answered %d with malformed JSON",
 			k.path, r.status), &DecodeError{Format: "JSON", Raw: r.body, Err: err})
+	}
+	if env.JSONRPC != "2.0" {
+		k.expect = expectJSONRPC
+		return nil, r, c.unexpectedJSON(k, r, describeJSON(r.body))
 	}
 	if env.Error != nil {
 		rpcErr := env.Error.toError(r.status)
-		return nil, r, c.fail(k.op, rpcErr.kind(), fmt.Sprintf("%s refused the call (%s)", k.path,
+		return nil, r, c.failCall(k, rpcErr.kind(), fmt.Sprintf("%s refused the call (%s)", k.path,
 			rpcErr.kind()), rpcErr)
 	}
 	if r.status != http.StatusOK {
@@ -85,30 +103,71 @@ func (c *Client) jsonRPC(ctx context.Context, k call, params any) (json.RawMessa
 }
 
 // statusError describes an answer that is not the expected one: an HTTP
-// error status, or HTML where JSON was due.
+// error status, a JSON body of the wrong shape, or HTML where JSON was due.
+// Only what Odoo sends on these routes is classified as Odoo's; anything
+// else wraps ErrNotOdoo.
 func (c *Client) statusError(k call, r *reply) error {
 	where := fmt.Sprintf("%s answered %d", k.path, r.status)
 	switch {
 	case r.isJSON():
 		if rpcErr := decodeJSONError(r); rpcErr != nil {
-			return c.fail(k.op, rpcErr.kind(), where+": "+rpcErr.kind().Error(), rpcErr)
+			return c.failCall(k, rpcErr.kind(), where+": "+rpcErr.kind().Error(), rpcErr)
 		}
-		return c.fail(k.op, statusKind(r.status, ErrServer), where+" with an unexpected JSON body",
-			&DecodeError{Format: "JSON", Raw: r.body, Err: errors.New(Sanitize(string(r.body), maxErrorText))})
-	case r.isHTML() && r.status == http.StatusOK:
-		want := k.want
-		if want == "" {
-			want = "JSON"
-		}
-		return c.fail(k.op, ErrNotOdoo, where+" with an HTML page where "+want+" was due "+
-			"(a proxy or login portal in front of Odoo?): "+htmlSummary(r.body), nil)
+		return c.unexpectedJSON(k, r, describeJSON(r.body))
+	case r.status >= 300 && r.status < 400:
+		return c.failCall(k, ErrNotOdoo, fmt.Sprintf("%s, a redirect to %q, where %s was due "+
+			"(a proxy or login portal in front of Odoo?)", where,
+			Sanitize(r.header.Get("Location"), 80), k.format()), nil)
 	case r.isHTML():
-		return c.fail(k.op, statusKind(r.status, ErrNotOdoo), where+" with an HTML page: "+
-			htmlSummary(r.body), nil)
-	default:
-		return c.fail(k.op, statusKind(r.status, ErrNotOdoo), fmt.Sprintf("%s with content type %q: %s",
-			where, Sanitize(r.contentType(), 60), Sanitize(string(r.body), maxErrorText)), nil)
+		return c.htmlError(k, r, where)
 	}
+	kind := ErrNotOdoo
+	switch {
+	case r.status == http.StatusNotFound:
+		kind = ErrRouteMissing
+	case r.status == http.StatusInternalServerError || isGateway(r.status):
+		kind = ErrServer
+	}
+	return c.failCall(k, kind, fmt.Sprintf("%s with content type %q: %s", where,
+		Sanitize(r.contentType(), 60), Sanitize(string(r.body), maxErrorText)), nil)
+}
+
+// unexpectedJSON describes a JSON answer that Odoo would not give: what was
+// expected and what came back, in words (see describeJSON).
+func (c *Client) unexpectedJSON(k call, r *reply, what string) error {
+	if isGateway(r.status) {
+		return c.failCall(k, ErrServer, fmt.Sprintf("%s answered %d with %s", k.path, r.status,
+			what), nil)
+	}
+	e := c.failCall(k, ErrNotOdoo, fmt.Sprintf("%s answered %d: expected %s, got %s", k.path,
+		r.status, k.expected(), what), nil).(*opError)
+	// The raw answer rides along for a details view; the DecodeError also
+	// wraps ErrNotOdoo, which is why a gateway's answer above goes without.
+	raw := &DecodeError{Format: "JSON", Raw: r.body, Err: errors.New("not " + k.expected())}
+	hideInCause(raw, k.sid)
+	e.attached = raw
+	return e
+}
+
+// htmlError describes an HTML page where something else was due. Odoo's
+// own error pages (and a gateway's, when Odoo behind it is down) are
+// server errors and a 404 page means the route is missing; any other page
+// comes from something that is not Odoo.
+func (c *Client) htmlError(k call, r *reply, where string) error {
+	switch {
+	case r.status == http.StatusOK:
+		return c.failCall(k, ErrNotOdoo, where+" with an HTML page where "+k.format()+" was due "+
+			"(a proxy or login portal in front of Odoo?): "+htmlSummary(r.body), nil)
+	case r.status == http.StatusNotFound:
+		return c.failCall(k, ErrRouteMissing, where+" with an HTML page: "+htmlSummary(r.body), nil)
+	case isOdooErrorPage(r.status, r.body) || isGateway(r.status):
+		return c.failCall(k, ErrServer, where+" with an error page: "+htmlSummary(r.body), nil)
+	}
+	page := "an HTML page without a title"
+	if title := htmlTitle(r.body); title != "" {
+		page = fmt.Sprintf("an HTML page titled %q", title)
+	}
+	return c.failCall(k, ErrNotOdoo, fmt.Sprintf("%s with %s: not an Odoo server?", where, page), nil)
 }
 
 // decodeJSONError reads a JSON-RPC error object or base_rest's error body.
@@ -117,27 +176,14 @@ func decodeJSONError(r *reply) *RPCError {
 	if json.Unmarshal(r.body, &env) == nil && env.Error != nil {
 		return env.Error.toError(r.status)
 	}
+	// base_rest's body repeats the HTTP status as its code; a session_info
+	// also has a "name", but no "code".
 	var rest restErrorBody
-	if json.Unmarshal(r.body, &rest) == nil && rest.Name != "" {
+	if json.Unmarshal(r.body, &rest) == nil && rest.Name != "" && rest.Code == r.status &&
+		r.status >= 400 {
 		return &RPCError{Code: rest.Code, Name: Sanitize(rest.Name, maxErrorText), HTTPStatus: r.status}
 	}
 	return nil
-}
-
-// statusKind classifies an HTTP error status; fallback is used for
-// statuses that say nothing specific.
-func statusKind(status int, fallback error) error {
-	switch {
-	case status == http.StatusUnauthorized:
-		return ErrSessionExpired
-	case status == http.StatusForbidden:
-		return ErrAccessDenied
-	case status == http.StatusNotFound:
-		return ErrRouteMissing
-	case status >= 500:
-		return ErrServer
-	}
-	return fallback
 }
 
 // is404JSON reports Odoo 15's no-database 404: a JSON-RPC error with code
@@ -182,6 +228,24 @@ type sessionInfoJSON struct {
 		SID       string `json:"sid"`
 		ExpiresAt string `json:"expires_at"`
 	} `json:"session"`
+}
+
+// sessionInfoResult decodes the session_info that a JSON-RPC call of k
+// returned as result. A result without a uid key is not a session_info.
+func (c *Client) sessionInfoResult(k call, r *reply, result json.RawMessage) (SessionInfo, error) {
+	k.expect = expectSessionInfo
+	switch {
+	case len(result) == 0:
+		return SessionInfo{}, c.unexpectedJSON(k, r, "no result")
+	case !hasKey(result, "uid"):
+		return SessionInfo{}, c.unexpectedJSON(k, r, describeJSON(result))
+	}
+	info, _, err := decodeSessionInfo(result)
+	if err != nil {
+		return SessionInfo{}, c.failCall(k, ErrNotOdoo, k.path+" answered a session_info that "+
+			"cannot be read", &DecodeError{Format: "JSON", Raw: r.body, Err: err})
+	}
+	return info, nil
 }
 
 // decodeSessionInfo decodes session_info. Display strings go through

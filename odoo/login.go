@@ -56,7 +56,7 @@ func (c *Client) Login(ctx context.Context, req LoginRequest) (*LoginResult, err
 	case is404JSON(r):
 		res, err = c.loginBound(ctx, req)
 	case is404HTML(r):
-		res, err = c.loginWeb(ctx, req)
+		res, err = c.loginWeb(ctx, "login", req)
 		if err == nil {
 			res.Notes = append([]string{fmt.Sprintf("%s answered 404 (no %s on this server): "+
 				"logged in through %s instead, which gives no expires_at",
@@ -66,7 +66,7 @@ func (c *Client) Login(ctx context.Context, req LoginRequest) (*LoginResult, err
 	if err != nil {
 		return nil, err
 	}
-	return c.finishTOTP(ctx, req, res)
+	return c.finishTOTP(ctx, "login", req, res)
 }
 
 // LoginWeb logs a user in with the web client's JSON-RPC
@@ -76,14 +76,15 @@ func (c *Client) Login(ctx context.Context, req LoginRequest) (*LoginResult, err
 // database, that one is used and a note says so. Two-factor users are
 // handled as in Login.
 func (c *Client) LoginWeb(ctx context.Context, req LoginRequest) (*LoginResult, error) {
-	if err := c.checkLogin("web login", req); err != nil {
+	const op = "web login"
+	if err := c.checkLogin(op, req); err != nil {
 		return nil, err
 	}
-	res, err := c.loginWeb(ctx, req)
+	res, err := c.loginWeb(ctx, op, req)
 	if err != nil {
 		return nil, err
 	}
-	return c.finishTOTP(ctx, req, res)
+	return c.finishTOTP(ctx, op, req, res)
 }
 
 func (c *Client) checkLogin(op string, req LoginRequest) error {
@@ -111,7 +112,7 @@ func (c *Client) loginREST(ctx context.Context, req LoginRequest, boundSID strin
 		return nil, nil, c.fail("login", ErrInvalidInput, "cannot encode the request", err)
 	}
 	k := call{op: "login", method: http.MethodPost, path: PathRESTLogin, body: body,
-		contentType: "application/json"}
+		contentType: "application/json", expect: expectRESTLogin}
 	if boundSID != "" {
 		k.sid, k.transport = boundSID, TransportHeader
 	}
@@ -119,29 +120,39 @@ func (c *Client) loginREST(ctx context.Context, req LoginRequest, boundSID strin
 	if err != nil {
 		return nil, nil, err
 	}
+	var rest *RPCError
+	if r.isJSON() {
+		rest = decodeJSONError(r)
+	}
 	switch {
-	case r.status == http.StatusOK && r.isJSON():
-		res, err := c.decodeRESTLogin(r)
+	case r.status == http.StatusOK && r.isJSON() && rest == nil:
+		res, err := c.decodeRESTLogin(k, r)
 		return res, r, err
-	case r.status == http.StatusInternalServerError && r.isJSON() && req.DB != "":
+	case r.status == http.StatusInternalServerError && rest != nil && req.DB != "":
 		// base_rest hides the cause of a 500; with well-formed credentials
 		// the usual one is a database that does not exist.
-		return nil, r, c.fail("login", ErrUnknownDatabase, fmt.Sprintf(
+		return nil, r, c.failCall(k, ErrUnknownDatabase, fmt.Sprintf(
 			"%s answered 500: most likely there is no database %q (base_rest answers an unknown "+
-				"database with a bare 500)", PathRESTLogin, Sanitize(req.DB, 60)), decodeJSONError(r))
+				"database with a bare 500)", PathRESTLogin, Sanitize(req.DB, 60)), rest)
 	}
 	return nil, r, c.statusError(k, r)
 }
 
-func (c *Client) decodeRESTLogin(r *reply) (*LoginResult, error) {
-	info, raw, err := decodeSessionInfo(r.body)
-	if err != nil {
-		return nil, c.fail("login", ErrNotOdoo, PathRESTLogin+" answered 200 with JSON that is "+
-			"not a session_info", &DecodeError{Format: "JSON", Raw: r.body, Err: err})
+// decodeRESTLogin reads the session_info of a REST login. An answer
+// without a uid key or a session.sid is not one.
+func (c *Client) decodeRESTLogin(k call, r *reply) (*LoginResult, error) {
+	var probe any
+	if err := json.Unmarshal(r.body, &probe); err != nil {
+		return nil, c.failCall(k, ErrNotOdoo, PathRESTLogin+" answered 200 with malformed JSON",
+			&DecodeError{Format: "JSON", Raw: r.body, Err: err})
 	}
-	if raw.Session == nil || checkSID(raw.Session.SID) != nil {
-		return nil, c.fail("login", ErrNotOdoo, PathRESTLogin+" answered 200 without a usable "+
-			"session.sid", nil)
+	info, raw, err := decodeSessionInfo(r.body)
+	if err != nil || !hasKey(r.body, "uid") || raw.Session == nil || raw.Session.SID == "" {
+		return nil, c.unexpectedJSON(k, r, describeJSON(r.body))
+	}
+	if checkSID(raw.Session.SID) != nil {
+		return nil, c.failCall(k, ErrNotOdoo, PathRESTLogin+" answered 200 with a session.sid "+
+			"that has a space, control, separator or non-ASCII character", nil)
 	}
 	res := &LoginResult{SID: raw.Session.SID, Method: MethodREST, Info: info, TOTPRequired: info.UID == 0}
 	if raw.Session.ExpiresAt != "" {
@@ -161,7 +172,7 @@ func (c *Client) loginBound(ctx context.Context, req LoginRequest) (*LoginResult
 	if req.DB == "" {
 		return nil, c.needDatabase(ctx, "login")
 	}
-	sid, err := c.bindDatabase(ctx, req.DB)
+	sid, err := c.bindDatabase(ctx, "login", req.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -181,9 +192,9 @@ func (c *Client) loginBound(ctx context.Context, req LoginRequest) (*LoginResult
 }
 
 // bindDatabase asks the web client to bind a new anonymous session to db
-// (GET /web/login?db=NAME, redirect not followed) and returns its sid.
-func (c *Client) bindDatabase(ctx context.Context, db string) (string, error) {
-	const op = "bind database"
+// (GET /web/login?db=NAME, redirect not followed) and returns its sid. Its
+// errors name operation op.
+func (c *Client) bindDatabase(ctx context.Context, op, db string) (string, error) {
 	k := call{op: op, method: http.MethodGet, path: PathWebLogin, query: url.Values{"db": {db}}}
 	r, err := c.do(ctx, k)
 	if err != nil {
@@ -194,16 +205,20 @@ func (c *Client) bindDatabase(ctx context.Context, db string) (string, error) {
 			"(it redirected to %s)", Sanitize(db, 60), pathDBSelector), nil)
 	}
 	sid := r.sessionCookie()
-	if r.status >= 400 || checkSID(sid) != nil {
-		return "", c.fail(op, statusKind(r.status, ErrNotOdoo), fmt.Sprintf(
-			"GET %s?db=... answered %d without a session cookie", PathWebLogin, r.status), nil)
+	if r.status >= 400 {
+		return "", c.statusError(k, r)
+	}
+	if checkSID(sid) != nil {
+		return "", c.fail(op, ErrNotOdoo, fmt.Sprintf("GET %s?db=... answered %d without a "+
+			"session cookie, which Odoo sets to bind a session to a database", PathWebLogin,
+			r.status), nil)
 	}
 	return sid, nil
 }
 
-// loginWeb posts the credentials to /web/session/authenticate.
-func (c *Client) loginWeb(ctx context.Context, req LoginRequest) (*LoginResult, error) {
-	const op = "web login"
+// loginWeb posts the credentials to /web/session/authenticate; its errors
+// name operation op.
+func (c *Client) loginWeb(ctx context.Context, op string, req LoginRequest) (*LoginResult, error) {
 	var notes []string
 	if req.DB == "" {
 		db, err := c.onlyDatabase(ctx, op)
@@ -220,10 +235,9 @@ func (c *Client) loginWeb(ctx context.Context, req LoginRequest) (*LoginResult, 
 	if err != nil {
 		return nil, err
 	}
-	info, _, err := decodeSessionInfo(result)
-	if err != nil || len(result) == 0 || isFalsy(result) {
-		return nil, c.fail(op, ErrNotOdoo, PathAuthenticate+" answered without a session_info",
-			&DecodeError{Format: "JSON", Raw: r.body, Err: fmt.Errorf("result: %v", err)})
+	info, err := c.sessionInfoResult(k, r, result)
+	if err != nil {
+		return nil, err
 	}
 	sid := r.sessionCookie()
 	if checkSID(sid) != nil {
@@ -239,8 +253,10 @@ const noteAdminBaseURL = "logged in as an administrator: Odoo rewrites the web.b
 	"parameter to the address used here, unless web.base.url.freeze is set"
 
 // finishTOTP completes a two-factor login when a code was given, and notes
-// the side effect of an administrator login.
-func (c *Client) finishTOTP(ctx context.Context, req LoginRequest, res *LoginResult) (*LoginResult, error) {
+// the side effect of an administrator login. Its errors name operation op.
+func (c *Client) finishTOTP(ctx context.Context, op string, req LoginRequest, res *LoginResult) (
+	*LoginResult, error,
+) {
 	if !res.TOTPRequired {
 		if res.Info.IsAdmin {
 			res.Notes = append(res.Notes, noteAdminBaseURL)
@@ -250,9 +266,9 @@ func (c *Client) finishTOTP(ctx context.Context, req LoginRequest, res *LoginRes
 	if req.TOTPCode == "" {
 		return res, nil
 	}
-	done, err := c.CompleteTOTP(ctx, res.SID, req.TOTPCode)
+	done, err := c.completeTOTP(ctx, op, res.SID, req.TOTPCode)
 	if err != nil {
-		return nil, err
+		return nil, hideSID(err, res.SID)
 	}
 	done.BoundDB = res.BoundDB
 	done.Notes = append(res.Notes, done.Notes...)

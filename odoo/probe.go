@@ -29,7 +29,7 @@ func (c *Client) RESTRouteAvailableOn(ctx context.Context, db string) (bool, err
 	if db == "" {
 		return false, c.fail(op, ErrInvalidInput, "no database given", nil)
 	}
-	sid, err := c.bindDatabase(ctx, db)
+	sid, err := c.bindDatabase(ctx, op, db)
 	if err != nil {
 		return false, err
 	}
@@ -68,7 +68,7 @@ func (c *Client) probeRoute(ctx context.Context, op, sid string) (bool, error) {
 			moduleRESTAuthUser), nil)
 	case r.status == http.StatusNotFound:
 		return false, nil
-	case r.isJSON() && r.status >= 400 && r.status < 600:
+	case r.isJSON() && r.status >= 400 && r.status < 600 && decodeJSONError(r) != nil:
 		return true, nil // the route answered (missing credentials)
 	}
 	return false, c.statusError(k, r)

@@ -1,10 +1,17 @@
 package odoo
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"html"
+	"net/http"
+	"net/url"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -140,4 +147,119 @@ func htmlSummary(body []byte) string {
 		parts = append(parts, tagRx.ReplaceAllString(text, " "))
 	}
 	return Sanitize(html.UnescapeString(strings.Join(parts, ": ")), maxErrorText)
+}
+
+// redactedSID is what stands in an error for a session id: its fingerprint,
+// marked so that nobody takes it for the id itself.
+func redactedSID(sid string) string {
+	return "redacted-" + Fingerprint(sid)
+}
+
+// hideSIDs replaces each session id in text, as it is and as query or path
+// escaping writes it, with redactedSID. Empty ids are skipped.
+func hideSIDs(text string, sids ...string) string {
+	var pairs []string
+	for _, sid := range sids {
+		if sid == "" {
+			continue
+		}
+		mark := redactedSID(sid)
+		pairs = append(pairs, sid, mark, url.QueryEscape(sid), mark, url.PathEscape(sid), mark)
+	}
+	if len(pairs) == 0 {
+		return text
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// describeJSON says in a few words what a JSON text holds, for an error
+// that must tell what came back: "a JSON object with keys ok, uid".
+func describeJSON(b []byte) string {
+	var v any
+	if len(bytes.TrimSpace(b)) == 0 {
+		return "an empty body"
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return "malformed JSON"
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		return describeKeys(t)
+	case []any:
+		return fmt.Sprintf("a JSON array of %d items", len(t))
+	case string:
+		return "a JSON string"
+	case float64:
+		return "a JSON number"
+	case bool:
+		return "JSON " + strconv.FormatBool(t)
+	default:
+		return "JSON null"
+	}
+}
+
+// maxKeysShown bounds how many keys describeKeys lists.
+const maxKeysShown = 8
+
+func describeKeys(m map[string]any) string {
+	if len(m) == 0 {
+		return "an empty JSON object"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, Sanitize(k, 40))
+	}
+	sort.Strings(keys)
+	more := ""
+	if len(keys) > maxKeysShown {
+		more = fmt.Sprintf(" and %d more", len(keys)-maxKeysShown)
+		keys = keys[:maxKeysShown]
+	}
+	return "a JSON object with keys " + strings.Join(keys, ", ") + more
+}
+
+// hasKey reports whether a JSON text is an object with the key.
+func hasKey(b []byte, key string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return false
+	}
+	_, ok := m[key]
+	return ok
+}
+
+// htmlTitle returns the sanitized title of an HTML page, or "".
+func htmlTitle(body []byte) string {
+	m := titleRx.FindSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return Sanitize(html.UnescapeString(string(m[1])), 80)
+}
+
+// werkzeugPageRx matches the error page of Werkzeug, Odoo's HTTP layer:
+// a title "500 Internal Server Error" directly followed by
+// <h1>Internal Server Error</h1>.
+var werkzeugPageRx = regexp.MustCompile(
+	`(?is)<title>\s*(\d{3}) ([^<]*?)\s*</title>\s*<h1>\s*([^<]*?)\s*</h1>`)
+
+// isOdooErrorPage reports an HTML error page that Odoo itself sends on the
+// routes this package calls: Werkzeug's page for 400 (a body it cannot
+// read), 405 (wrong method) or 500 (an exception), with that status.
+func isOdooErrorPage(status int, body []byte) bool {
+	switch status {
+	case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusInternalServerError:
+	default:
+		return false
+	}
+	m := werkzeugPageRx.FindSubmatch(body)
+	return m != nil && string(m[1]) == strconv.Itoa(status) &&
+		strings.EqualFold(string(m[2]), string(m[3]))
+}
+
+// isGateway reports the statuses a reverse proxy sends when the Odoo
+// behind it does not answer.
+func isGateway(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable ||
+		status == http.StatusGatewayTimeout
 }

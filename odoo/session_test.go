@@ -74,6 +74,7 @@ func TestCheckRefusesBadInput(t *testing.T) {
 		{"sid with a space", "abc def", TransportCookie},
 		{"sid with a semicolon", "abc;def", TransportCookie},
 		{"unknown transport", sid15, Transport("body")},
+		{"non-ASCII sid, which a cookie cannot carry", "abc\u00e9def", TransportCookie},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,7 +127,8 @@ func TestLogout(t *testing.T) {
 		tr       Transport
 		sid      string
 		logout   answer
-		checks   []answer
+		checks   []answer // answers of /web/session/check by tr
+		cookie   *answer  // answer of /web/session/check by cookie, after those
 		destroy  *answer
 		want     LogoutResult
 		wantErr  error
@@ -135,15 +137,35 @@ func TestLogout(t *testing.T) {
 		{name: "rest logout", tr: TransportCookie, sid: sid15, logout: rotated,
 			want: LogoutResult{Endpoint: PathRESTLogout, Status: 200, Message: "Successful logout"}},
 		{name: "already logged out 401", tr: TransportHeader, sid: sid15, logout: loggedOut,
+			cookie: &checkDead, wantErr: ErrSessionExpired,
+			contains: "answered 401 and " + PathCheck +
+				" accepts the session id neither by header nor by cookie"},
+		{name: "401 by cookie needs no check", tr: TransportCookie, sid: sid15, logout: loggedOut,
 			wantErr: ErrSessionExpired, contains: "answered 401"},
+		{name: "401 but alive by cookie", tr: TransportParam, sid: sid15, logout: loggedOut,
+			cookie: &checkOK, wantErr: ErrTransportIgnored,
+			contains: "the server does not read the session id from the session_id query parameter: " +
+				"log out through the cookie (nothing was ended)"},
 		{name: "stock odoo falls back to destroy", tr: TransportCookie, sid: sid16, logout: html404,
 			checks: []answer{checkOK, checkDead}, destroy: &destroyed,
 			want: LogoutResult{Endpoint: PathDestroy, Status: 200}},
-		{name: "ignored transport destroys nothing", tr: TransportHeader, sid: sid16, logout: html404,
+		{name: "cookie-only server keeps a header session", tr: TransportHeader, sid: sid16,
+			logout: html404, checks: []answer{checkDead}, cookie: &checkOK, wantErr: ErrTransportIgnored,
+			contains: "the server does not read the session id from the X-Openerp-Session-Id header: " +
+				"log out through the cookie (nothing was ended)"},
+		{name: "dead by every transport", tr: TransportHeader, sid: sid16, logout: html404,
+			checks: []answer{checkDead}, cookie: &checkDead, wantErr: ErrSessionExpired,
+			contains: "accepts the session id neither by header nor by cookie"},
+		{name: "dead by cookie", tr: TransportCookie, sid: sid16, logout: html404,
 			checks: []answer{checkDead}, wantErr: ErrSessionExpired,
-			contains: "ignores the header transport"},
+			contains: "does not accept the session id by cookie"},
 		{name: "multi-db 404 for a dead sid", tr: TransportHeader, sid: sid15, logout: json404,
-			checks: []answer{checkDead}, wantErr: ErrSessionExpired, contains: "several databases"},
+			checks: []answer{checkDead}, cookie: &checkDead, wantErr: ErrSessionExpired,
+			contains: "several databases"},
+		{name: "cookie check fails", tr: TransportHeader, sid: sid16, logout: html404,
+			checks:  []answer{checkDead},
+			cookie:  ptr(htmlAnswer(502, []byte("<title>502 Bad Gateway</title>"))),
+			wantErr: ErrServer, contains: "502 Bad Gateway"},
 		{name: "destroy that does not destroy", tr: TransportParam, sid: sid18, logout: html404,
 			checks: []answer{checkOK, checkOK}, destroy: &destroyed, wantErr: ErrServer,
 			contains: "still logged in"},
@@ -154,6 +176,10 @@ func TestLogout(t *testing.T) {
 			routes := map[string][]route{"POST " + PathRESTLogout: {serve(tt.tr, tt.sid, tt.logout)}}
 			for _, a := range tt.checks {
 				routes["POST "+PathCheck] = append(routes["POST "+PathCheck], serveRPC(tt.tr, tt.sid, a))
+			}
+			if tt.cookie != nil {
+				routes["POST "+PathCheck] = append(routes["POST "+PathCheck],
+					serveRPC(TransportCookie, tt.sid, *tt.cookie))
 			}
 			if tt.destroy != nil {
 				routes["POST "+PathDestroy] = []route{serveRPC(tt.tr, tt.sid, *tt.destroy)}

@@ -30,7 +30,12 @@ var (
 // stays usable for another try. A half session the server no longer knows
 // gives ErrSessionExpired.
 func (c *Client) CompleteTOTP(ctx context.Context, halfSID, code string) (*LoginResult, error) {
-	const op = "two-factor login"
+	res, err := c.completeTOTP(ctx, "two-factor login", halfSID, code)
+	return res, hideSID(err, halfSID)
+}
+
+// completeTOTP is CompleteTOTP on behalf of operation op.
+func (c *Client) completeTOTP(ctx context.Context, op, halfSID, code string) (*LoginResult, error) {
 	code = strings.Join(strings.Fields(code), "")
 	if err := checkSID(halfSID); err != nil {
 		return nil, c.fail(op, ErrInvalidInput, "refused to send the request", err)
@@ -38,21 +43,21 @@ func (c *Client) CompleteTOTP(ctx context.Context, halfSID, code string) (*Login
 	if !isDigits(code) {
 		return nil, c.fail(op, ErrInvalidInput, "the code must be digits, e.g. 123456", nil)
 	}
-	sid, csrf, err := c.totpForm(ctx, halfSID)
+	sid, csrf, err := c.totpForm(ctx, op, halfSID)
 	if err != nil {
 		return nil, err
 	}
-	newSID, err := c.postTOTP(ctx, sid, csrf, code)
+	newSID, err := c.postTOTP(ctx, op, sid, csrf, code)
 	if err != nil {
 		return nil, err
 	}
-	info, err := c.SessionInfo(ctx, newSID, TransportCookie)
+	info, err := c.sessionInfo(ctx, op, newSID, TransportCookie)
 	if errors.Is(err, ErrSessionExpired) {
-		return nil, c.fail(op, ErrTOTPInvalid, PathTOTP+" accepted the code but the session it "+
-			"handed out is not logged in", err)
+		return nil, hideSID(c.fail(op, ErrTOTPInvalid, PathTOTP+" accepted the code but the "+
+			"session it handed out is not logged in", err), newSID)
 	}
 	if err != nil {
-		return nil, err
+		return nil, hideSID(err, newSID)
 	}
 	return &LoginResult{SID: newSID, Method: MethodWeb, Info: info,
 		Notes: []string{"two-factor code accepted by " + PathTOTP}}, nil
@@ -60,15 +65,15 @@ func (c *Client) CompleteTOTP(ctx context.Context, halfSID, code string) (*Login
 
 // totpForm fetches the two-factor form and returns the sid to post it with
 // (the server may re-set it) and the form's CSRF token.
-func (c *Client) totpForm(ctx context.Context, halfSID string) (sid, csrf string, err error) {
-	const op = "two-factor login"
-	k := call{op: op, method: http.MethodGet, path: PathTOTP, sid: halfSID, transport: TransportCookie}
+func (c *Client) totpForm(ctx context.Context, op, halfSID string) (sid, csrf string, err error) {
+	k := call{op: op, method: http.MethodGet, path: PathTOTP, sid: halfSID, transport: TransportCookie,
+		want: "HTML", expect: "the two-factor form"}
 	r, err := c.do(ctx, k)
 	if err != nil {
 		return "", "", err
 	}
 	if r.status >= 300 && r.status < 400 {
-		return "", "", c.fail(op, ErrSessionExpired, fmt.Sprintf("GET %s redirected to %q: the "+
+		return "", "", c.failCall(k, ErrSessionExpired, fmt.Sprintf("GET %s redirected to %q: the "+
 			"half-logged-in session is no longer valid, log in again", PathTOTP,
 			Sanitize(r.header.Get("Location"), 80)), nil)
 	}
@@ -77,7 +82,8 @@ func (c *Client) totpForm(ctx context.Context, halfSID string) (sid, csrf string
 	}
 	csrf = parseCSRF(r.body)
 	if csrf == "" {
-		return "", "", c.fail(op, ErrNotOdoo, "GET "+PathTOTP+" answered a page without a csrf_token field",
+		return "", "", c.failCall(k, ErrNotOdoo, "GET "+PathTOTP+" answered a page without a "+
+			"csrf_token field",
 			&DecodeError{Format: "HTML", Raw: r.body, Err: errors.New("no csrf_token input")})
 	}
 	sid = halfSID
@@ -88,8 +94,7 @@ func (c *Client) totpForm(ctx context.Context, halfSID string) (sid, csrf string
 }
 
 // postTOTP posts the code and returns the logged-in sid.
-func (c *Client) postTOTP(ctx context.Context, sid, csrf, code string) (string, error) {
-	const op = "two-factor login"
+func (c *Client) postTOTP(ctx context.Context, op, sid, csrf, code string) (string, error) {
 	form := url.Values{"csrf_token": {csrf}, "totp_token": {code}, "redirect": {""}}
 	k := call{op: op, method: http.MethodPost, path: PathTOTP, body: []byte(form.Encode()),
 		contentType: "application/x-www-form-urlencoded", sid: sid, transport: TransportCookie}
@@ -104,14 +109,14 @@ func (c *Client) postTOTP(ctx context.Context, sid, csrf, code string) (string, 
 		if msg := parseAlert(r.body); msg != "" {
 			detail += ": " + msg
 		}
-		return "", c.fail(op, ErrTOTPInvalid, detail, nil)
+		return "", c.failCall(k, ErrTOTPInvalid, detail, nil)
 	case r.status == http.StatusBadRequest:
-		return "", c.fail(op, ErrSessionExpired, "POST "+PathTOTP+" answered 400 (CSRF token or "+
+		return "", c.failCall(k, ErrSessionExpired, "POST "+PathTOTP+" answered 400 (CSRF token or "+
 			"half-logged-in session no longer valid): "+htmlSummary(r.body), nil)
 	case r.status < 300 || r.status >= 400:
 		return "", c.statusError(k, r)
 	case strings.Contains(loc, PathWebLogin) && !strings.Contains(loc, PathTOTP):
-		return "", c.fail(op, ErrSessionExpired, fmt.Sprintf("POST %s redirected to %q: the "+
+		return "", c.failCall(k, ErrSessionExpired, fmt.Sprintf("POST %s redirected to %q: the "+
 			"half-logged-in session is no longer valid, log in again", PathTOTP, Sanitize(loc, 80)), nil)
 	}
 	if s := r.sessionCookie(); checkSID(s) == nil {
