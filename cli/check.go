@@ -157,7 +157,7 @@ func runLogout(ctx context.Context, g *globals, args []string) error {
 
 	res, err := c.Logout(ctx, s, ts[0])
 	if err != nil {
-		return fmt.Errorf("logout at %s: %w", c.URL(), err)
+		return err
 	}
 	if err := g.markLoggedOut(c.URL(), s); err != nil {
 		return err

@@ -167,6 +167,9 @@ func exitCode(err error) int {
 		return ee.code
 	case unreachable(err):
 		return ExitUnreachable
+	case errors.Is(err, odoo.ErrTransportIgnored):
+		// The server answered: it does not read the sid that way.
+		return ExitRefused
 	default:
 		return ExitRefused
 	}

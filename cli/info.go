@@ -61,7 +61,7 @@ func runInfo(ctx context.Context, g *globals, args []string) error {
 		printInfo(g, out)
 	}
 	if verr != nil && derr != nil && rerr != nil {
-		return &exitError{code: exitCode(verr), err: fmt.Errorf("info at %s: %w", c.URL(), verr)}
+		return &exitError{code: exitCode(verr), err: verr}
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	req := odoo.LoginRequest{DB: *db, Login: *login, Password: password, TOTPCode: *totp}
 	res, err := loginWithTOTP(ctx, g, c, req)
 	if err != nil {
-		return fmt.Errorf("login as %q at %s: %w", *login, c.URL(), err)
+		return err
 	}
 
 	now := g.env.Now()
