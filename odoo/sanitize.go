@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Sanitize makes server text safe to put in an error message or on a
@@ -37,73 +39,29 @@ func cleanMultiline(s string) string {
 	return clean(s, true)
 }
 
-// clean drops escape sequences and control characters. With keepLines,
-// newlines and tabs stay; otherwise they become spaces.
+// clean drops terminal escape sequences (ansi.Strip parses them as a
+// terminal would), then control characters and bidirectional overrides.
+// With keepLines, newlines and tabs stay; otherwise they become spaces.
 func clean(s string, keepLines bool) string {
+	s = ansi.Strip(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+	for _, r := range s {
 		switch {
-		case r == 0x1b:
-			i += escapeLen(s[i:])
-			continue
-		case r == 0x9b: // single-character CSI
-			i += size + csiLen(s[i+size:])
-			continue
-		case r == '\n' || r == '\t' || r == '\r':
-			if keepLines && r != '\r' {
+		case r == '\n' || r == '\t':
+			if keepLines {
 				b.WriteRune(r)
-			} else if !keepLines {
+			} else {
 				b.WriteByte(' ')
 			}
+		case r == '\r' && !keepLines:
+			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidi(r):
 		default:
-			b.WriteRune(r) // utf8.RuneError for invalid bytes writes U+FFFD
+			b.WriteRune(r)
 		}
-		i += size
 	}
 	return b.String()
-}
-
-// escapeLen returns the length of the escape sequence at the start of s,
-// which begins with ESC.
-func escapeLen(s string) int {
-	if len(s) < 2 {
-		return len(s)
-	}
-	switch s[1] {
-	case '[':
-		return 2 + csiLen(s[2:])
-	case ']', 'P', 'X', '^', '_':
-		return 2 + stringSeqLen(s[2:])
-	default:
-		return 2
-	}
-}
-
-// csiLen returns the length of a CSI sequence's parameters and final byte.
-func csiLen(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x40 && s[i] <= 0x7e {
-			return i + 1
-		}
-	}
-	return len(s)
-}
-
-// stringSeqLen returns the length of an OSC or DCS body up to and including
-// its terminator (BEL or ESC \).
-func stringSeqLen(s string) int {
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == 0x07:
-			return i + 1
-		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
-			return i + 2
-		}
-	}
-	return len(s)
 }
 
 // isBidi reports the invisible characters that reorder text on screen.
