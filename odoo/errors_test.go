@@ -146,8 +146,8 @@ func TestSanitize(t *testing.T) {
 		{"csi colour", "\x1b[31mred\x1b[0m text", 0, "red text"},
 		{"osc title", "a\x1b]0;owned\x07b", 0, "ab"},
 		{"osc with st", "a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", 0, "alink"},
-		// The C1 introducer goes; what followed it is left as plain text.
-		{"c1 csi", "a\u009b2Jb", 0, "a2Jb"},
+		{"c1 csi", "a\u009b2Jb", 0, "ab"},
+		{"c1 osc", "a\u009d0;owned\u009cb", 0, "ab"},
 		{"raw c1 byte", "a\x9b2Jb", 0, "a\ufffd2Jb"},
 		{"dcs", "p\x1bP1;2q\x1b\\q", 0, "pq"},
 		{"controls and newlines", "one\ntwo\r\n\tthree\x00\x07\x7f", 0, "one two three"},

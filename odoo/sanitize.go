@@ -43,7 +43,7 @@ func cleanMultiline(s string) string {
 // terminal would), then control characters and bidirectional overrides.
 // With keepLines, newlines and tabs stay; otherwise they become spaces.
 func clean(s string, keepLines bool) string {
-	s = ansi.Strip(strings.ToValidUTF8(s, "\uFFFD"))
+	s = ansi.Strip(c1Introducers.Replace(strings.ToValidUTF8(s, "\uFFFD")))
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -63,6 +63,14 @@ func clean(s string, keepLines bool) string {
 	}
 	return b.String()
 }
+
+// c1Introducers spells the one-character C1 sequence introducers in their
+// 7-bit form, so that ansi.Strip removes the whole sequence, parameters
+// included, and not the introducer alone.
+var c1Introducers = strings.NewReplacer(
+	"\u009b", "\x1b[", "\u009d", "\x1b]", "\u0090", "\x1bP",
+	"\u0098", "\x1bX", "\u009e", "\x1b^", "\u009f", "\x1b_",
+)
 
 // isBidi reports the invisible characters that reorder text on screen.
 func isBidi(r rune) bool {
