@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,68 +12,19 @@ import (
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
-// statusKind says whether the status line reports a success or a failure.
-type statusKind int
-
-const (
-	statusInfo statusKind = iota
-	statusError
-)
-
-// status is the one line that reports the outcome of the last action. A
-// failure may keep the server's own answer for the view that e opens.
-type status struct {
-	text   string
-	kind   statusKind
-	answer *serverAnswer
-}
-
-func (m *model) info(text string) { m.status = status{text: text, kind: statusInfo} }
-func (m *model) fail(text string) { m.status = status{text: text, kind: statusError} }
-
-// failWith reports a failure and keeps what the server sent with err.
-func (m *model) failWith(text string, err error) {
-	m.status = status{text: text, kind: statusError, answer: answerOf(err)}
-}
-
-// confirmAction is what a yes to a confirmation does.
-type confirmAction int
-
-const (
-	confirmForget confirmAction = iota
-	confirmPrune
-	confirmDetails
-)
-
-// confirmation is a pending y/n question.
-type confirmation struct {
-	prompt string
-	action confirmAction
-	ids    []string
-}
-
-func (c *confirmation) keys(k keyMap) []key.Binding { return []key.Binding{k.Yes, k.No} }
-
-func (m model) statusView() string {
-	st := m.c.styles
-	w := max(0, m.width-st.Status.GetHorizontalFrameSize())
-	switch {
-	case m.confirm != nil:
-		return st.Prompt.Render(clip(m.confirm.prompt+" (y/n)", w))
-	case m.bulk.active:
-		return m.bulkView(w)
-	case m.status.kind == statusError && m.status.answer != nil:
-		offer := " · " + m.c.keys.Answer.Help().Key + " shows the server's answer"
-		return st.Error.Render(clip("error: "+m.status.text, max(0, w-len([]rune(offer))))) +
-			st.Prompt.Render(clip(offer, w))
-	case m.status.kind == statusError:
-		return st.Error.Render(clip("error: "+m.status.text, w))
-	}
-	return st.Info.Render(clip(m.status.text, w))
-}
-
-// handleKey routes a key press: global keys first, then the screen's.
+// handleKey routes a key press and clears the status line when the key
+// started an action that left no message of its own.
 func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
+	seq, keep := m.statusSeq, m.keepsStatus(msg)
+	m, cmd := m.routeKey(msg)
+	if !keep && m.statusSeq == seq {
+		m.status = status{}
+	}
+	return m, cmd
+}
+
+// routeKey routes a key press: global keys first, then the screen's.
+func (m model) routeKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	k := m.c.keys
 	switch {
 	case key.Matches(msg, k.Kill):
@@ -96,8 +48,8 @@ func (m model) handleKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
 	case key.Matches(msg, k.Answer):
-		if ans := m.currentAnswer(); ans != nil && m.screen != screenAnswer {
-			m.answer.open(ans, m.screen)
+		if msg := m.currentMessage(); msg != nil && m.screen != screenAnswer {
+			m.answer.open(*msg, m.screen, m.list.reveal)
 			m.screen = screenAnswer
 			return m, nil
 		}
@@ -144,7 +96,7 @@ func (m model) handleListKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.Check):
 		return m, m.checkCmd(*sel, odoo.Transports, 0, true)
 	case key.Matches(msg, k.Logout):
-		return m, m.logoutCmd(*sel, preferredTransport(*sel))
+		return m, m.logoutCmd(*sel, m.logoutTransport(*sel))
 	case key.Matches(msg, k.Forget):
 		m.askForget(*sel)
 		return m, nil
@@ -152,67 +104,6 @@ func (m model) handleListKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
 	return m, cmd
-}
-
-func (m *model) setReveal(on bool) {
-	m.list.reveal = on
-	m.list.relayout()
-	m.detail.reveal = on
-	if on {
-		m.info("sids revealed: r hides them again")
-	} else {
-		m.info("sids masked")
-	}
-}
-
-// handleConfirmKey answers the pending question.
-func (m model) handleConfirmKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
-	k := m.c.keys
-	c := m.confirm
-	switch {
-	case key.Matches(msg, k.Yes):
-		m.confirm = nil
-		switch c.action {
-		case confirmForget, confirmPrune:
-			return m, m.forget(c.ids)
-		case confirmDetails:
-			return m, m.detailsCmd(c.ids[0])
-		}
-	case key.Matches(msg, k.No):
-		m.confirm = nil
-		m.info("nothing done")
-	}
-	return m, nil
-}
-
-func (m *model) askForget(s sessions.Session) {
-	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("forget %s on %s (sid %s)? It stays logged in on the server.",
-			odoo.Sanitize(s.Login, 40), hostOf(s.URL), sessions.MaskSID(s.SID)),
-		action: confirmForget,
-		ids:    []string{s.ID},
-	}
-}
-
-// askPrune counts the sessions that are over and asks before forgetting them.
-func (m *model) askPrune() {
-	var ids []string
-	for _, s := range m.list.all {
-		switch s.StateAt(m.now, m.c.idleLimit) {
-		case sessions.StateLoggedOut, sessions.StateRejected, sessions.StateExpired:
-			ids = append(ids, s.ID)
-		}
-	}
-	if len(ids) == 0 {
-		m.info("nothing to prune: no session is logged out, not accepted or expired")
-		return
-	}
-	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("prune %s that are logged out, not accepted or expired?",
-			plural(len(ids), "session", "sessions")),
-		action: confirmPrune,
-		ids:    ids,
-	}
 }
 
 // forget drops sessions from the list and marks them forgotten in the store.
@@ -239,9 +130,9 @@ func (m *model) forget(ids []string) tea.Cmd {
 	return m.persist(recs...)
 }
 
-// preferredTransport is the header, unless the last checks show another
-// transport working while the header is not known to work (Odoo 16 and 18
-// read only the cookie).
+// preferredTransport is the transport to fetch details through: the
+// header when it is known to work, else another one known to work, else the
+// logout default.
 func preferredTransport(s sessions.Session) odoo.Transport {
 	if c, ok := s.LastCheck(sessions.TransportHeader); ok && c.Accepted {
 		return odoo.TransportHeader
@@ -250,6 +141,32 @@ func preferredTransport(s sessions.Session) odoo.Transport {
 		if c, ok := s.LastCheck(string(t)); ok && c.Accepted {
 			return t
 		}
+	}
+	return defaultLogout(s)
+}
+
+// logoutTransport is the transport a logout uses unless the user picks
+// one: the cookie for a web login, since the browser's way is the one every
+// Odoo reads, and for any session whose checks saw the cookie accepted and
+// the header not (stock Odoo 16 and 18 read only the cookie), or whose
+// server refused a logout by another transport while reading the cookie;
+// the header for REST logins otherwise, as the REST module expects.
+func (m model) logoutTransport(s sessions.Session) odoo.Transport {
+	if m.cookieOnly[s.ID] {
+		return odoo.TransportCookie
+	}
+	return defaultLogout(s)
+}
+
+// defaultLogout is logoutTransport from what the session record says.
+func defaultLogout(s sessions.Session) odoo.Transport {
+	if s.Method == "web" {
+		return odoo.TransportCookie
+	}
+	c, ok := s.LastCheck(sessions.TransportCookie)
+	h, hok := s.LastCheck(sessions.TransportHeader)
+	if ok && c.Accepted && c.Err == "" && !(hok && h.Accepted) {
+		return odoo.TransportCookie
 	}
 	return odoo.TransportHeader
 }
@@ -293,10 +210,10 @@ func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
 	}
 	m.syncDetail()
 	if msg.bulkKey == 0 {
-		m.info(checkSummary(*s, msg.results))
+		m.infoAbout(s.SID, checkSummary(*s, msg.results))
 		if err := firstErr(msg.results); err != nil {
-			m.failWith(fmt.Sprintf("%s on %s: %s", sessions.MaskSID(s.SID), host,
-				errorText(err, host)), err)
+			m.failWith(s.SID, fmt.Sprintf("%s on %s: %s", s.SID, host, errorText(err, host)),
+				err)
 		}
 	}
 	return m, tea.Batch(bulkCmd, m.persist(*s))
@@ -311,8 +228,10 @@ func toCheck(r odoo.CheckResult, host string) sessions.Check {
 		At:        r.At,
 	}
 	if r.Err != nil {
+		// The record is kept in the sessions file: a short text will do,
+		// the status line's e shows the whole one.
 		c.Accepted = false
-		c.Err = errorText(r.Err, host)
+		c.Err = odoo.Sanitize(errorText(r.Err, host), maxErrDetail)
 	}
 	return c
 }
@@ -338,7 +257,7 @@ func checkSummary(s sessions.Session, rs []odoo.CheckResult) string {
 		}
 		text = strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("%s on %s: %s", sessions.MaskSID(s.SID), hostOf(s.URL), text)
+	return fmt.Sprintf("%s on %s: %s", s.SID, hostOf(s.URL), text)
 }
 
 // logoutCmd starts a logout of s through t.
@@ -364,16 +283,35 @@ func (m model) handleLogoutDone(msg logoutDoneMsg) (model, tea.Cmd) {
 	}
 	host := hostOf(s.URL)
 	if msg.err != nil {
-		m.failWith(fmt.Sprintf("log out through %s: %s", msg.transport, errorText(msg.err, host)),
+		if errors.Is(msg.err, odoo.ErrTransportIgnored) {
+			m.cookieOnly[s.ID] = true
+		}
+		m.failWith(s.SID, logoutFailure(msg.transport, msg.err, host, m.screen == screenDetail),
 			msg.err)
 		return m, nil
 	}
 
 	s.State, s.UpdatedAt = sessions.StateLoggedOut, m.now
 	m.syncDetail()
-	m.info(fmt.Sprintf("logged out %s on %s through the %s (%s)", odoo.Sanitize(s.Login, 40), host,
-		msg.transport, odoo.Sanitize(msg.res.Endpoint, 40)))
+	m.infoAbout(s.SID, fmt.Sprintf("logged out %s on %s through the %s (%s)",
+		odoo.Sanitize(s.Login, 40), host, msg.transport, odoo.Sanitize(msg.res.Endpoint, 40)))
 	return m, m.persist(*s)
+}
+
+// logoutFailure says why a logout through t failed. When the server does
+// not read the sid from t (the client then saw the cookie accepted), it
+// names the way out: the cookie, which the next l in the list takes, or 2
+// in the detail view's choice.
+func logoutFailure(t odoo.Transport, err error, host string, inDetail bool) string {
+	if errors.Is(err, odoo.ErrTransportIgnored) {
+		how := "l again"
+		if inDetail {
+			how = "l then 2"
+		}
+		return fmt.Sprintf("this server does not read the sid from the %s; log out through "+
+			"the cookie (%s)", t, how)
+	}
+	return fmt.Sprintf("log out through the %s: %s", t, errorText(err, host))
 }
 
 // startBulk checks every session, at most maxInFlight at a time.

@@ -12,12 +12,18 @@ import (
 // and a line on how to read it.
 const answerHeadLines = 2
 
-// answerScreen shows the server's own answer to a failed request (a
-// traceback, or a body that could not be decoded), sanitised line by line,
-// in a scrollable view that esc closes.
+// answerScreen shows the whole of a message that its line cut short,
+// wrapped, and the server's own answer to a failed request when there is
+// one (a traceback, or a body that could not be decoded), sanitised line by
+// line, in a scrollable view that esc closes.
 type answerScreen struct {
-	c      *common
-	answer *serverAnswer
+	c     *common
+	title string
+	// message is wrapped to the width on words; answer is the server's,
+	// headed by its title, which the viewport wraps as it comes.
+	message string
+	answer  []string
+	lines   []string
 	// back is the screen to return to.
 	back screenID
 	vp   viewport.Model
@@ -36,12 +42,29 @@ func (a *answerScreen) SetSize(w, h int) {
 	a.width, a.height = w, h
 	a.vp.SetWidth(w)
 	a.vp.SetHeight(max(1, h-answerHeadLines))
+	if a.lines != nil {
+		a.render()
+	}
 }
 
-// open shows ans; esc then returns to back.
-func (a *answerScreen) open(ans *serverAnswer, back screenID) {
-	a.answer, a.back = ans, back
-	a.vp.SetContentLines(ans.lines)
+// render lays the message and the answer out for the width.
+func (a *answerScreen) render() {
+	a.lines = append(wrapWords(a.message, max(10, a.width)), a.answer...)
+	a.vp.SetContentLines(a.lines)
+}
+
+// open shows msg whole, with its server's answer, the sid masked unless
+// reveal; esc then returns to back.
+func (a *answerScreen) open(msg status, back screenID, reveal bool) {
+	a.back = back
+	a.title = "The full message"
+	a.message, a.answer = msg.line(reveal), nil
+	if ans := msg.answer; ans != nil {
+		a.title = "The full message and the server's answer"
+		a.answer = append([]string{"", maskIn(ans.title, msg.sid, reveal) + ":"},
+			maskLines(ans.lines, msg.sid, reveal)...)
+	}
+	a.render()
 	a.vp.GotoTop()
 }
 
@@ -55,12 +78,12 @@ func (a answerScreen) Update(msg tea.Msg) (answerScreen, tea.Cmd) {
 // View draws the title, the reading hint and the text.
 func (a answerScreen) View() string {
 	st := a.c.styles
-	if a.answer == nil {
+	if a.lines == nil {
 		return ""
 	}
-	return st.Title.Render(clip("The server's answer: "+a.answer.title, a.width)) + "\n" +
+	return st.Title.Render(clip(a.title, a.width)) + "\n" +
 		st.Faint.Render(clip(fmt.Sprintf("control characters and escape sequences removed · "+
-			"%s · %.0f%% · esc closes", plural(len(a.answer.lines), "line", "lines"),
+			"%s · %.0f%% · esc closes", plural(len(a.lines), "line", "lines"),
 			a.vp.ScrollPercent()*100), a.width)) + "\n" +
 		a.vp.View()
 }
@@ -77,13 +100,23 @@ func (a answerScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help, k.Quit}}
 }
 
-// currentAnswer is the server's answer to the failure on screen: the login
-// form's error, else the status line's.
-func (m model) currentAnswer() *serverAnswer {
-	if m.screen == screenLogin && m.login.errAnswer != nil {
-		return m.login.errAnswer
+// currentMessage is the message on screen that has more to show than its
+// place does: the login form's error, else the status line's; nil when all
+// of it is in sight and no server's answer came with it.
+func (m model) currentMessage() *status {
+	if m.screen == screenLogin && m.login.err != "" {
+		msg := status{text: m.login.err, kind: statusError, answer: m.login.errAnswer,
+			sid: m.login.halfSID}
+		if msg.answer == nil && !m.login.errCut() {
+			return nil
+		}
+		return &msg
 	}
-	return m.status.answer
+	if m.status.text == "" || (m.status.answer == nil && !m.statusCut()) {
+		return nil
+	}
+	msg := m.status
+	return &msg
 }
 
 // handleAnswerKey closes the answer view with esc and scrolls it otherwise.

@@ -63,7 +63,9 @@ type InfoReader interface {
 
 // Config is everything the console needs from its caller.
 type Config struct {
-	// NewClient builds a client for a server URL. Required.
+	// NewClient builds a client for a server URL. Required. Its error is
+	// shown as it is under the login form: it should name the URL and no
+	// command-line flag.
 	NewClient func(url string) (Client, error)
 	// Store persists sessions. Without one, sessions live in memory only.
 	Store SessionStore
@@ -140,21 +142,27 @@ type model struct {
 	tickTag       int
 	ticks         int
 
-	screen   screenID
-	list     listScreen
-	login    loginScreen
-	detail   detailScreen
-	track    trackScreen
-	answer   answerScreen
-	help     help.Model
-	confirm  *confirmation
-	status   status
-	bulk     bulkCheck
-	progress progress.Model
+	screen  screenID
+	list    listScreen
+	login   loginScreen
+	detail  detailScreen
+	track   trackScreen
+	answer  answerScreen
+	help    help.Model
+	confirm *confirmation
+	status  status
+	// statusSeq counts status changes, so that a key that set none can
+	// clear a stale one.
+	statusSeq int
+	bulk      bulkCheck
+	progress  progress.Model
 
 	// pending maps "<session id>/<operation>" to the key of the request in
 	// flight; a reply with another key is stale.
 	pending map[string]reqKey
+	// cookieOnly marks the sessions whose server refused a logout by
+	// another transport while it reads the cookie.
+	cookieOnly map[string]bool
 
 	loadKey  reqKey
 	watchKey reqKey
@@ -212,6 +220,8 @@ func New(cfg Config) tea.Model {
 		progress: progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░')),
 		pending:  map[string]reqKey{},
 		unsaved:  map[string]sessions.Session{},
+
+		cookieOnly: map[string]bool{},
 	}
 	m.help.Styles = c.styles.Help
 	m.loadKey = m.nextKey()
@@ -301,13 +311,15 @@ func (m *model) nextKey() reqKey {
 }
 
 // syncTyping disables letter shortcuts while a text input has focus, and
-// offers the server's answer only when there is one to show.
+// offers the full message only when there is more to read than its line
+// shows.
 func (m *model) syncTyping() {
 	typing := m.confirm == nil && !m.help.ShowAll &&
 		(m.screen == screenLogin || m.screen == screenTrack ||
 			(m.screen == screenList && m.list.filtering))
-	m.c.keys.setTyping(typing)
-	m.c.keys.Answer.SetEnabled(m.screen != screenAnswer && m.currentAnswer() != nil)
+	msg := m.currentMessage()
+	m.c.keys.setTyping(typing, msg != nil && msg.answer != nil)
+	m.c.keys.Answer.SetEnabled(m.screen != screenAnswer && msg != nil)
 }
 
 func (m *model) setSize(w, h int) {

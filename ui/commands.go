@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"sync"
 	"time"
@@ -59,13 +58,15 @@ type sessionsSavedMsg struct {
 }
 
 // loginDoneMsg reports a login or the completion of a two-factor login,
-// and what the login found out about the REST module.
+// and what the login found out about the REST module. at is when the
+// server's answer came, which is when it saved the session.
 type loginDoneMsg struct {
 	key    reqKey
 	url    string
 	login  string
 	db     string
 	res    *odoo.LoginResult
+	at     time.Time
 	err    error
 	module moduleReport
 }
@@ -137,7 +138,8 @@ func (p *clientPool) get(url string) (Client, error) {
 	}
 	c, err := p.make(url)
 	if err != nil {
-		return nil, fmt.Errorf("server address %q: %w", url, err)
+		// The maker's error names the URL already (see Config.NewClient).
+		return nil, err
 	}
 	p.byURL[url] = c
 	return c, nil
@@ -223,8 +225,8 @@ func fingerprintList(list []sessions.Session) storeFingerprint {
 // loginCmd logs in and, once logged in, asks for the REST module's state
 // with the same password. The password lives only in req, inside this
 // closure; a failed module lookup never fails the login.
-func loginCmd(p *clientPool, url string, req odoo.LoginRequest, key reqKey,
-	timeout time.Duration) tea.Cmd {
+func loginCmd(p *clientPool, clock func() time.Time, url string, req odoo.LoginRequest,
+	key reqKey, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		msg := loginDoneMsg{key: key, url: url, login: req.Login, db: req.DB}
 		c, err := p.get(url)
@@ -236,6 +238,7 @@ func loginCmd(p *clientPool, url string, req odoo.LoginRequest, key reqKey,
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		msg.res, msg.err = c.Login(ctx, req)
+		msg.at = clock()
 		if msg.err == nil && msg.res != nil {
 			msg.module = lookUpModule(c, req, msg.res, hostOf(url), timeout)
 		}
@@ -285,8 +288,8 @@ func lookUpModule(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host s
 }
 
 // completeTOTPCmd finishes a two-factor login with its six-digit code.
-func completeTOTPCmd(p *clientPool, url, halfSID, code, login, db string, key reqKey,
-	timeout time.Duration) tea.Cmd {
+func completeTOTPCmd(p *clientPool, clock func() time.Time, url, halfSID, code, login,
+	db string, key reqKey, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		msg := loginDoneMsg{key: key, url: url, login: login, db: db}
 		c, err := p.get(url)
@@ -298,6 +301,7 @@ func completeTOTPCmd(p *clientPool, url, halfSID, code, login, db string, key re
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		msg.res, msg.err = c.CompleteTOTP(ctx, halfSID, code)
+		msg.at = clock()
 		return msg
 	}
 }

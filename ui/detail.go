@@ -26,11 +26,17 @@ type detailScreen struct {
 	c   *common
 	now time.Time
 
-	sess     sessions.Session
-	infoRaw  []byte
-	reveal   bool
+	sess    sessions.Session
+	infoRaw []byte
+	// infoSID is the sid masked in the JSON lines as last rendered.
+	infoSID string
+	reveal  bool
+	// choosing is true while the status line asks which transport to log
+	// out through.
 	choosing bool
-	vp       viewport.Model
+	// via is the transport a logout takes when the user picks none.
+	via odoo.Transport
+	vp  viewport.Model
 
 	// diag is the diagnosis, wrapped to the width and fitted to the
 	// height; spaced says whether a blank line fits before the matrix.
@@ -61,7 +67,8 @@ func (d *detailScreen) SetSize(w, h int) {
 func (d *detailScreen) relayout() {
 	// The viewport's title line and one line of JSON.
 	room := d.height - detailFactLines - 2
-	d.diag = fitDiagnosis(diagnosisBlocks(d.sess, d.c.styles, d.width), room, d.c.styles.Faint)
+	d.diag = fitDiagnosis(diagnosisBlocks(d.sess, d.c.styles, d.width, d.reveal), room,
+		d.c.styles.Faint)
 	left := room - len(d.diag)
 	d.spaced = left >= 3
 	if d.spaced {
@@ -79,15 +86,28 @@ func (d *detailScreen) show(s sessions.Session) {
 }
 
 // update refreshes the copy of the session; the JSON is re-rendered only
-// when it changed.
+// when it or its sid changed.
 func (d *detailScreen) update(s sessions.Session) {
 	d.sess = s
 	d.relayout()
-	if d.infoRaw != nil && bytes.Equal(d.infoRaw, s.Info) {
+	if d.infoRaw != nil && bytes.Equal(d.infoRaw, s.Info) && d.infoSID == s.SID {
 		return
 	}
-	d.infoRaw = append([]byte{}, s.Info...)
-	d.vp.SetContentLines(prettyInfo(s.Info))
+	d.renderInfo()
+}
+
+// renderInfo puts session_info into the viewport, the session's sid masked
+// unless revealed (a REST login's session_info carries it).
+func (d *detailScreen) renderInfo() {
+	d.infoRaw, d.infoSID = append([]byte{}, d.sess.Info...), d.sess.SID
+	d.vp.SetContentLines(maskLines(prettyInfo(d.sess.Info), d.sess.SID, d.reveal))
+}
+
+// setReveal shows or masks the sid wherever the view shows it.
+func (d *detailScreen) setReveal(on bool) {
+	d.reveal = on
+	d.relayout()
+	d.renderInfo()
 }
 
 // prettyInfo indents session_info and sanitises every line of it.
@@ -128,6 +148,9 @@ func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		if t, ok := transportKey(msg, k); ok {
 			return m, m.logoutCmd(*s, t)
 		}
+		if key.Matches(msg, k.LogoutVia) {
+			return m, m.logoutCmd(*s, m.detail.via)
+		}
 		m.info("log out cancelled")
 		return m, nil
 	}
@@ -142,14 +165,10 @@ func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, m.checkCmd(*s, odoo.Transports, 0, true)
 	case key.Matches(msg, k.Logout):
 		m.detail.choosing = true
+		m.detail.via = m.logoutTransport(*s)
 		return m, nil
 	case key.Matches(msg, k.Details):
-		m.confirm = &confirmation{
-			prompt: fmt.Sprintf("fetching details resets the server's idle timer "+
-				"(%s from now). Fetch?", shortDuration(m.c.idleLimit)),
-			action: confirmDetails,
-			ids:    []string{s.ID},
-		}
+		m.askDetails(*s)
 		return m, nil
 	case key.Matches(msg, k.CopyID):
 		m.info("sid copied (OSC 52: the terminal must allow clipboard writes)")
@@ -161,6 +180,13 @@ func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.detail, cmd = m.detail.Update(msg)
 	return m, cmd
+}
+
+// logoutPrompt asks which transport to log out through, naming the
+// default; it fits an 80-column status line.
+func logoutPrompt(via odoo.Transport) string {
+	return fmt.Sprintf("log out through 1 header · 2 cookie · 3 param · enter: %s · esc cancels",
+		via)
 }
 
 // transportKey maps 1, 2 and 3 to the header, cookie and param transports.
@@ -201,7 +227,7 @@ func (m model) handleDetailsDone(msg detailsDoneMsg) (model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.err != nil {
-		m.failWith("fetch details: "+errorText(msg.err, hostOf(s.URL)), msg.err)
+		m.failWith(s.SID, "fetch details: "+errorText(msg.err, hostOf(s.URL)), msg.err)
 		return m, nil
 	}
 
@@ -240,7 +266,11 @@ func (d detailScreen) View() string {
 		orDash(odoo.Sanitize(s.UserName, 60)), s.UID, methodWords(s.Method),
 		d.minute(s.ObtainedAt)))
 	line("server", d.moduleLine())
-	line("sid", maskedSID(s.SID, d.reveal)+" · r reveals · y copies")
+	reveal := " · r reveals"
+	if d.reveal {
+		reveal = " · r hides"
+	}
+	line("sid", maskedSID(s.SID, d.reveal)+reveal+" · y copies")
 	exp, expWhy, idle := d.clockLines()
 	line("expires", exp)
 	line("", expWhy)
@@ -255,14 +285,8 @@ func (d detailScreen) View() string {
 		b.WriteString("\n" + l)
 	}
 	b.WriteByte('\n')
-	if d.choosing {
-		b.WriteString(st.Prompt.Render(clip(
-			"log out through which transport? 1 header · 2 cookie · 3 param · other key cancels",
-			d.width)))
-	} else {
-		b.WriteString(st.Label.Render(clip(fmt.Sprintf("session_info (↑/↓ scroll, %.0f%%)",
-			d.vp.ScrollPercent()*100), d.width)))
-	}
+	b.WriteString(st.Label.Render(clip(fmt.Sprintf("session_info (↑/↓ scroll, %.0f%%)",
+		d.vp.ScrollPercent()*100), d.width)))
 	b.WriteByte('\n')
 	b.WriteString(d.vp.View())
 	return b.String()
@@ -331,11 +355,19 @@ func (d detailScreen) clockLines() (exp, expWhy, idle string) {
 	s := d.sess
 	_, first := s.Deadline(d.c.idleLimit)
 	both := !s.ExpiresAt.IsZero() && !s.SavedAt.IsZero()
+	over := s.State == sessions.StateLoggedOut
 	nearer := func(c sessions.Clock) string {
-		if both && first == c {
+		if both && first == c && !over {
 			return " · ends first"
 		}
 		return ""
+	}
+	// A logged-out session has nothing left to count down.
+	left := func(d time.Duration) string {
+		if over {
+			return "logged out"
+		}
+		return leftWords(d)
 	}
 
 	exp, expWhy = "none: the server gave no expires_at",
@@ -343,14 +375,14 @@ func (d detailScreen) clockLines() (exp, expWhy, idle string) {
 	if s.Method == "tracked" {
 		exp = "none known: the sid was obtained elsewhere"
 	}
-	if left, ok := s.TimeLeft(d.now); ok {
+	if rest, ok := s.TimeLeft(d.now); ok {
 		exp = fmt.Sprintf("%s%s · %s%s", s.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"),
-			d.local(s.ExpiresAt), leftWords(left), nearer(sessions.ClockExpiresAt))
+			d.local(s.ExpiresAt), left(rest), nearer(sessions.ClockExpiresAt))
 		expWhy = "expires_at is advisory: Odoo does not enforce it"
 	}
 	idle = "unknown: the sid was not obtained here and details were never fetched"
-	if left, ok := s.IdleLeft(d.now, d.c.idleLimit); ok {
-		idle = fmt.Sprintf("saved %s · %s%s", d.stamp(s.SavedAt), leftWords(left),
+	if rest, ok := s.IdleLeft(d.now, d.c.idleLimit); ok {
+		idle = fmt.Sprintf("saved %s · %s%s", d.stamp(s.SavedAt), left(rest),
 			nearer(sessions.ClockIdle))
 	}
 	return exp, expWhy, idle
@@ -435,9 +467,13 @@ func shortDuration(d time.Duration) string {
 	return d.String()
 }
 
-// ShortHelp lists the main keys of the detail view.
+// ShortHelp lists the main keys of the detail view, or those of the
+// transport choice.
 func (d detailScreen) ShortHelp() []key.Binding {
 	k := d.c.keys
+	if d.choosing {
+		return []key.Binding{k.LogoutVia, k.Back}
+	}
 	return []key.Binding{k.Answer, k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam,
 		k.Logout, k.Details, k.CopyID, k.Reveal, k.Back}
 }

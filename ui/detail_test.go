@@ -172,7 +172,7 @@ func TestDetailActions(t *testing.T) {
 
 	// l asks which transport; 2 logs out through the cookie.
 	m, cmd = press(t, m, "l")
-	if cmd != nil || !m.detail.choosing || !strings.Contains(viewText(m), "which transport") {
+	if cmd != nil || !m.detail.choosing || !strings.Contains(viewText(m), "log out through") {
 		t.Fatal("l did not ask for a transport")
 	}
 	m, cmd = press(t, m, "2")
@@ -188,7 +188,8 @@ func TestDetailActions(t *testing.T) {
 	// d warns that it resets the idle timer before calling get_session_info.
 	m = send(t, m, tickMsg{at: t0.Add(time.Hour), tag: m.tickTag})
 	m, cmd = press(t, m, "d")
-	if cmd != nil || m.confirm == nil || !strings.Contains(viewText(m), "resets the server's idle timer") {
+	if cmd != nil || m.confirm == nil ||
+		!strings.Contains(viewText(m), "idle clock (7 days) starts again") {
 		t.Fatal("d did not ask first")
 	}
 	m, cmd = press(t, m, "y")

@@ -24,8 +24,9 @@ type diagBlock struct {
 }
 
 // diagnosisBlocks renders what the latest checks of s mean: each finding's
-// summary as a sentence wrapped to width, its evidence indented below it.
-func diagnosisBlocks(s sessions.Session, st styles, width int) []diagBlock {
+// summary as a sentence wrapped to width, its evidence indented below it,
+// the sid masked unless reveal (an error a server sent may quote it).
+func diagnosisBlocks(s sessions.Session, st styles, width int, reveal bool) []diagBlock {
 	width = max(20, width)
 	findings := s.Diagnose()
 	if len(findings) == 0 {
@@ -34,9 +35,11 @@ func diagnosisBlocks(s sessions.Session, st styles, width int) []diagBlock {
 	}
 	out := make([]diagBlock, 0, len(findings))
 	for _, f := range findings {
-		b := diagBlock{summary: wrapLines(sentence(f.Summary), width, "", "", findingStyle(f, st))}
+		summary := maskIn(sentence(f.Summary), s.SID, reveal)
+		b := diagBlock{summary: wrapLines(summary, width, "", "", findingStyle(f, st))}
 		for _, e := range f.Evidence {
-			b.evidence = append(b.evidence, wrapLines(odoo.Sanitize(e, 0), width, evidenceIndent,
+			e = maskIn(odoo.Sanitize(e, 0), s.SID, reveal)
+			b.evidence = append(b.evidence, wrapLines(e, width, evidenceIndent,
 				evidenceIndent+"  ", st.Faint))
 		}
 		out = append(out, b)

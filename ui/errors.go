@@ -4,13 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 )
 
-// maxErrDetail bounds how much of a server's own wording an error line shows.
+// maxErrDetail bounds how much of a server's own wording a check keeps in
+// the sessions file.
 const maxErrDetail = 160
+
+// maxErrText bounds an error's own text: enough for any path or URL,
+// little enough to sanitise quickly inside Update.
+const maxErrText = 4000
+
+// flagPrefix is a command-line flag name opening an error ("--url: "): the
+// console has no flags to name.
+var flagPrefix = regexp.MustCompile(`^--[a-z][a-z0-9-]*: `)
 
 // errorText turns an error from the odoo client into one plain sentence for
 // the status line. It is the only place where errors become text; anything
@@ -19,7 +29,7 @@ func errorText(err error, host string) string {
 	if err == nil {
 		return ""
 	}
-	detail := odoo.Sanitize(err.Error(), maxErrDetail)
+	detail := flagPrefix.ReplaceAllString(odoo.Sanitize(err.Error(), maxErrText), "")
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
@@ -38,6 +48,9 @@ func errorText(err error, host string) string {
 		return "wrong login or password"
 	case errors.Is(err, odoo.ErrUnknownDatabase):
 		return fmt.Sprintf("%s has no such database (%s)", host, detail)
+	case errors.Is(err, odoo.ErrTransportIgnored):
+		return "the server does not read the sid from this transport, though another " +
+			"one shows it logged in: nothing was ended"
 	case errors.Is(err, odoo.ErrSessionExpired):
 		return "the server does not know this session: logged out, expired or dropped"
 	case errors.Is(err, odoo.ErrAccessDenied):

@@ -29,8 +29,9 @@ type keyMap struct {
 	CheckParam  key.Binding
 	Details     key.Binding
 	CopyID      key.Binding
-	// Answer opens the server's answer to the last failure: e, or ctrl+o
-	// while a text input has focus (see setTyping).
+	// Answer opens the whole of the last message and the server's answer
+	// to a failure: e, or ctrl+o while a text input has focus (see
+	// setTyping).
 	Answer key.Binding
 
 	Next     key.Binding
@@ -38,6 +39,10 @@ type keyMap struct {
 	Submit   key.Binding
 	PickUp   key.Binding
 	PickDown key.Binding
+
+	// LogoutVia picks the default transport of a logout in the detail
+	// view; CheckHeader, CheckCookie and CheckParam pick one there too.
+	LogoutVia key.Binding
 
 	Yes  key.Binding
 	No   key.Binding
@@ -76,13 +81,15 @@ func defaultKeyMap() keyMap {
 		CheckParam:  b([]string{"3"}, "3", "check param"),
 		Details:     b([]string{"d"}, "d", "fetch details"),
 		CopyID:      b([]string{"y"}, "y", "copy sid"),
-		Answer:      b([]string{"e"}, "e", "server's answer"),
+		Answer:      b([]string{"e"}, "e", "full message"),
 
 		Next:     b([]string{"tab"}, "tab", "next field"),
 		Prev:     b([]string{"shift+tab"}, "shift+tab", "previous field"),
 		Submit:   b([]string{"enter"}, "enter", "submit"),
 		PickUp:   b([]string{"up"}, "↑", "previous database"),
 		PickDown: b([]string{"down"}, "↓", "next database"),
+
+		LogoutVia: b([]string{"enter", "l"}, "enter", "default transport"),
 
 		Yes:  b([]string{"y", "Y"}, "y", "yes"),
 		No:   b([]string{"n", "N", "esc"}, "n/esc", "no"),
@@ -94,15 +101,20 @@ func defaultKeyMap() keyMap {
 }
 
 // setTyping enables or disables the single-letter shortcuts: while a text
-// input has focus, typing a password must not fire them. The server's
-// answer then moves from e to ctrl+o, which text inputs leave alone.
-func (k *keyMap) setTyping(typing bool) {
+// input has focus, typing a password must not fire them. The full message
+// then moves from e to ctrl+o, which text inputs leave alone; its help says
+// whether the server's answer comes with it.
+func (k *keyMap) setTyping(typing, answer bool) {
+	desc := "full message"
+	if answer {
+		desc = "server's answer"
+	}
 	if typing {
 		k.Answer.SetKeys("ctrl+o")
-		k.Answer.SetHelp("ctrl+o", "server's answer")
+		k.Answer.SetHelp("ctrl+o", desc)
 	} else {
 		k.Answer.SetKeys("e")
-		k.Answer.SetHelp("e", "server's answer")
+		k.Answer.SetHelp("e", desc)
 	}
 	for _, b := range []*key.Binding{
 		&k.Up, &k.Down, &k.Top, &k.Bottom, &k.Login, &k.Check, &k.CheckAll,

@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
@@ -54,6 +54,8 @@ type listScreen struct {
 	reveal         bool
 	width, height  int
 	layout         listLayout
+	// hostNeed and userNeed are the widest host and user of the list.
+	hostNeed, userNeed int
 }
 
 func newListScreen(c *common) listScreen {
@@ -82,8 +84,8 @@ func (l *listScreen) SetSize(w, h int) {
 }
 
 // relayout shares the width left by the fixed columns between host, database
-// and user. When the terminal is narrow the database column goes first,
-// then the sid, then the checks.
+// and user, the host first, since it tells servers apart. When the terminal
+// is narrow the database column goes first, then the sid, then the checks.
 func (l *listScreen) relayout() {
 	lay := listLayout{sid: sidWidth, left: leftWidth, state: stateWidth, checks: checksWidth}
 	if l.reveal {
@@ -113,8 +115,10 @@ func (l *listScreen) relayout() {
 	if lay.db > 0 {
 		free -= lay.db + 1
 	}
-	lay.host = max(0, free*2/3)
-	lay.user = max(0, free-lay.host)
+	// The user column gets what it needs, up to a third when the host
+	// needs more than the rest; the host gets the rest.
+	lay.user = max(0, min(l.userNeed, max((free+2)/3, free-l.hostNeed)))
+	lay.host = max(0, free-lay.user)
 	l.layout = lay
 	l.clampOffset()
 }
@@ -138,7 +142,18 @@ func (l *listScreen) setSessions(list []sessions.Session) {
 		l.rows[i] = makeRow(l.all[i])
 		l.index[l.all[i].ID] = i
 	}
+	l.measure()
 	l.applyFilter(keep)
+}
+
+// measure finds the widest host and user, and lays the columns out again.
+func (l *listScreen) measure() {
+	l.hostNeed, l.userNeed = len("SERVER"), len("USER")
+	for i := range l.rows {
+		l.hostNeed = max(l.hostNeed, ansi.StringWidth(l.rows[i].host))
+		l.userNeed = max(l.userNeed, ansi.StringWidth(l.rows[i].user))
+	}
+	l.relayout()
 }
 
 func makeRow(s sessions.Session) rowCache {
@@ -162,6 +177,7 @@ func (l *listScreen) add(s sessions.Session) {
 	l.index[s.ID] = len(l.all) - 1
 	l.query = ""
 	l.filter.SetValue("")
+	l.measure()
 	l.applyFilter(s.ID)
 }
 
@@ -363,135 +379,6 @@ func (l listScreen) filterLine() string {
 	}
 	return l.c.styles.Faint.Render(clip("filter: "+l.query+count+" · / edits, esc clears",
 		l.width))
-}
-
-func (l listScreen) headerLine() string {
-	lay := l.layout
-	var b strings.Builder
-	b.WriteString(fit("", markWidth))
-	b.WriteString(fit("SERVER", lay.host) + " ")
-	if lay.db > 0 {
-		b.WriteString(fit("DATABASE", lay.db) + " ")
-	}
-	b.WriteString(fit("USER", lay.user) + " ")
-	if lay.sid > 0 {
-		b.WriteString(fit("SID", lay.sid) + " ")
-	}
-	b.WriteString(fit("TIME LEFT", lay.left) + " ")
-	b.WriteString(fit("STATE", lay.state) + " ")
-	if lay.checks > 0 {
-		b.WriteString("H C P")
-	}
-	return b.String()
-}
-
-// rowView renders the filtered row fi; it works out the countdown from the
-// last tick's time.
-func (l listScreen) rowView(fi int) string {
-	i := l.filtered[fi]
-	s := &l.all[i]
-	r := &l.rows[i]
-	lay := l.layout
-	st := l.c.styles
-	sel := fi == l.cursor
-
-	left, role := l.leftCell(s)
-	state := stateText(s.StateAt(l.now, l.c.idleLimit))
-	if what, ok := l.busy[s.ID]; ok {
-		state = what
-	}
-
-	var b strings.Builder
-	mark := "  "
-	if sel {
-		mark = "› "
-	}
-	b.WriteString(mark)
-	b.WriteString(fit(r.host, lay.host) + " ")
-	if lay.db > 0 {
-		b.WriteString(fit(r.db, lay.db) + " ")
-	}
-	b.WriteString(fit(r.user, lay.user) + " ")
-	if lay.sid > 0 {
-		b.WriteString(fit(maskedSID(s.SID, l.reveal), lay.sid) + " ")
-	}
-	leftCell := fit(left, lay.left)
-	if !sel {
-		leftCell = role.Render(leftCell)
-	}
-	b.WriteString(leftCell + " ")
-	b.WriteString(fit(state, lay.state) + " ")
-	if lay.checks > 0 {
-		b.WriteString(l.checksCell(s))
-	}
-	if sel {
-		return st.Selected.Render(b.String())
-	}
-	return b.String()
-}
-
-// checksCell is "✓ ✗ ·" for the header, cookie and param transports.
-func (l listScreen) checksCell(s *sessions.Session) string {
-	var b strings.Builder
-	for i, t := range sessions.Transports {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		c, ok := s.LastCheck(t)
-		b.WriteString(checkMark(c, ok))
-	}
-	return b.String()
-}
-
-// leftCell is the countdown to the nearer of the session's two deadlines,
-// marked with its clock in words ("exp" for the module's expires_at, "idle"
-// for the server's idle limit), and the style of its urgency.
-func (l listScreen) leftCell(s *sessions.Session) (string, lipgloss.Style) {
-	at, clock := s.Deadline(l.c.idleLimit)
-	if clock == sessions.ClockNone {
-		return "unknown", l.c.styles.Faint
-	}
-	mark := clockMark(clock)
-	d := at.Sub(l.now)
-	if d <= 0 {
-		return "expired (" + mark + ")", roleFor(d, l.c.styles)
-	}
-	return countdown(d, "", " "+mark), roleFor(d, l.c.styles)
-}
-
-// clockMark is the short name of a clock in the list.
-func clockMark(c sessions.Clock) string {
-	if c == sessions.ClockExpiresAt {
-		return "exp"
-	}
-	return "idle"
-}
-
-// warnUnder is when a countdown starts to warn.
-const warnUnder = time.Hour
-
-// countdown renders d with a prefix and suffix, and says "soon" in words
-// under warnUnder so the warning does not rest on colour.
-func countdown(d time.Duration, prefix, suffix string) string {
-	if d <= 0 {
-		return sessions.FormatLeft(d)
-	}
-	s := prefix + sessions.FormatLeft(d) + suffix
-	if d < warnUnder {
-		s += " soon"
-	}
-	return s
-}
-
-// roleFor is the style that matches a countdown's urgency.
-func roleFor(d time.Duration, st styles) lipgloss.Style {
-	switch {
-	case d <= 0:
-		return st.Expired
-	case d < warnUnder:
-		return st.Warning
-	}
-	return st.OK
 }
 
 // ShortHelp lists the main keys of the list.

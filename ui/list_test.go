@@ -179,8 +179,9 @@ func TestCheckSelected(t *testing.T) {
 			if got := m.list.checksCell(s); got != tc.wantMarks {
 				t.Errorf("checks %q, want %q", got, tc.wantMarks)
 			}
-			if !strings.HasPrefix(m.status.text, tc.wantStatus) || m.status.kind != statusInfo {
-				t.Errorf("status %q, want it to start with %q", m.status.text, tc.wantStatus)
+			shown := m.status.line(m.list.reveal)
+			if !strings.HasPrefix(shown, tc.wantStatus) || m.status.kind != statusInfo {
+				t.Errorf("status %q, want it to start with %q", shown, tc.wantStatus)
 			}
 			if tc.wantState == sessions.StateRejected &&
 				!strings.Contains(viewText(m), "not accepted") {

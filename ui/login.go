@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -12,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
-	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
 // Login form fields, in tab order.
@@ -29,6 +25,13 @@ var fieldLabels = [fieldCount]string{"Server URL", "Database", "Login", "Passwor
 
 // labelWidth is the width of the form's labels, marker included.
 const labelWidth = 13
+
+// codeCharLimit bounds the two-factor field: six digits and the spaces or
+// dashes an app or a paste puts between them.
+const codeCharLimit = 16
+
+// maxErrLines bounds the form's error; ctrl+o shows the rest.
+const maxErrLines = 4
 
 // loginScreen is the login form and, for two-factor users, its code step.
 type loginScreen struct {
@@ -76,7 +79,9 @@ func newLoginScreen(c *common, url, db string, demo []string) loginScreen {
 	l.inputs[fieldDB].Placeholder = "empty: the server picks"
 	l.inputs[fieldPassword].EchoMode = textinput.EchoPassword
 	l.inputs[fieldPassword].EchoCharacter = '•'
-	l.inputs[fieldCode].CharLimit = 6
+	// Authenticator apps show the code as "632 845": room for the spaces
+	// a paste brings, which submitLogin drops.
+	l.inputs[fieldCode].CharLimit = codeCharLimit
 	l.inputs[fieldCode].Placeholder = "six digits"
 	l.inputs[fieldURL].SetValue(url)
 	l.inputs[fieldDB].SetValue(db)
@@ -214,201 +219,6 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	return m, cmd
 }
 
-// probeCmd asks the server in the URL field for its version and databases,
-// once per URL.
-func (m *model) probeCmd() tea.Cmd {
-	l := &m.login
-	url := strings.TrimSpace(l.inputs[fieldURL].Value())
-	if url == "" || url == l.probedURL {
-		return nil
-	}
-	l.probedURL, l.probeKey = url, m.nextKey()
-	l.version, l.dbs, l.dbNote, l.dbPick = "", nil, "", 0
-	return probeServerCmd(m.pool, url, l.probeKey, m.timeout)
-}
-
-// handleProbeDone shows what the server said about itself.
-func (l *loginScreen) handleProbeDone(msg probeDoneMsg) {
-	if msg.key != l.probeKey {
-		return
-	}
-	host := hostOf(msg.url)
-	if msg.verErr != nil {
-		l.version = errorText(msg.verErr, host)
-	} else {
-		l.version = "Odoo " + odoo.Sanitize(msg.version.Version, 40)
-	}
-	switch {
-	case msg.dbErr != nil && errors.Is(msg.dbErr, odoo.ErrListingDisabled):
-		l.dbNote = "the server does not list its databases (list_db is off): type the name"
-	case msg.dbErr != nil:
-		l.dbNote = "no database list: " + errorText(msg.dbErr, host)
-	case len(msg.dbs) == 0:
-		l.dbNote = "the server lists no database"
-	default:
-		l.dbs = l.dbs[:0]
-		for _, d := range msg.dbs {
-			l.dbs = append(l.dbs, odoo.Sanitize(d, 64))
-		}
-		l.dbNote = "databases: " + strings.Join(l.dbs, ", ") + " · ↑/↓ picks one"
-	}
-}
-
-// submitLogin sends the form; the password only travels inside the command.
-func (m model) submitLogin() (model, tea.Cmd) {
-	l := &m.login
-	if l.totp {
-		code := strings.TrimSpace(l.inputs[fieldCode].Value())
-		if !isSixDigits(code) {
-			l.setErr("the code has six digits", nil)
-			return m, nil
-		}
-		l.busy, l.key = true, m.nextKey()
-		l.setErr("", nil)
-		cmd := completeTOTPCmd(m.pool, l.totpURL, l.halfSID, code, l.totpLogin, l.totpDB,
-			l.key, m.timeout)
-		return m, tea.Batch(cmd, l.spinner.Tick)
-	}
-
-	url := strings.TrimSpace(l.inputs[fieldURL].Value())
-	req := odoo.LoginRequest{
-		DB:       strings.TrimSpace(l.inputs[fieldDB].Value()),
-		Login:    strings.TrimSpace(l.inputs[fieldLogin].Value()),
-		Password: l.inputs[fieldPassword].Value(),
-	}
-	for _, miss := range []struct {
-		empty bool
-		field int
-		text  string
-	}{
-		{url == "", fieldURL, "the server URL is missing"},
-		{req.Login == "", fieldLogin, "the login is missing"},
-		{req.Password == "", fieldPassword, "the password is missing"},
-	} {
-		if miss.empty {
-			l.setErr(miss.text, nil)
-			return m, l.focusField(miss.field)
-		}
-	}
-
-	l.busy, l.key, l.note = true, m.nextKey(), ""
-	l.setErr("", nil)
-	m.c.log.Info("login", "host", hostOf(url), "db", req.DB, "login", req.Login)
-	return m, tea.Batch(loginCmd(m.pool, url, req, l.key, m.timeout), l.spinner.Tick)
-}
-
-func isSixDigits(s string) bool {
-	if len(s) != 6 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// handleLoginDone adds the new session, asks for the two-factor code, or
-// shows why the login failed while keeping what was typed.
-func (m model) handleLoginDone(msg loginDoneMsg) (model, tea.Cmd) {
-	l := &m.login
-	if !l.busy || msg.key != l.key {
-		return m, nil
-	}
-	l.busy, l.key = false, 0
-	host := hostOf(msg.url)
-	if msg.err == nil && msg.res == nil {
-		msg.err = fmt.Errorf("%w: empty login answer", odoo.ErrNotOdoo)
-	}
-	if msg.err != nil {
-		l.setErr(errorText(msg.err, host), answerOf(msg.err))
-		if l.totp {
-			l.inputs[fieldCode].SetValue("")
-		}
-		m.c.log.Info("login failed", "host", host, "err", msg.err)
-		return m, nil
-	}
-
-	res := msg.res
-	if res.TOTPRequired {
-		l.totp, l.halfSID = true, res.SID
-		l.totpURL, l.totpLogin, l.totpDB = msg.url, msg.login, msg.db
-		l.totpModule = msg.module
-		l.inputs[fieldPassword].SetValue("")
-		l.note = fmt.Sprintf("The password is right: %s has two-factor authentication. "+
-			"Enter the six-digit code from the authenticator app.", odoo.Sanitize(msg.login, 64))
-		return m, l.focusField(fieldCode)
-	}
-
-	module := msg.module
-	if l.totp {
-		module = l.totpModule
-	}
-	s := sessionFromLogin(msg, res, m.now)
-	s.RESTModule = module.state
-	if module.note != "" {
-		m.detail.moduleNotes[s.ID] = module.note
-	}
-	l.clearSecrets()
-	l.focusField(fieldLogin)
-	m.list.add(s)
-	m.screen = screenList
-	m.c.log.Info("login done", "host", host, "sid", odoo.Fingerprint(s.SID), "method", s.Method)
-	m.info(loginSummary(s, res, module))
-	return m, m.persist(s)
-}
-
-// sessionFromLogin builds the record of a fresh session.
-func sessionFromLogin(msg loginDoneMsg, res *odoo.LoginResult, now time.Time) sessions.Session {
-	db := res.Info.DB
-	if db == "" {
-		db = res.BoundDB
-	}
-	if db == "" {
-		db = msg.db
-	}
-	login := msg.login
-	if login == "" {
-		login = res.Info.Username
-	}
-	return sessions.Session{
-		ID:            sessions.NewID(),
-		URL:           msg.url,
-		DB:            db,
-		Login:         login,
-		UserName:      res.Info.Name,
-		UID:           res.Info.UID,
-		SID:           res.SID,
-		ExpiresAt:     res.ExpiresAt.UTC(),
-		ObtainedAt:    now,
-		SavedAt:       now,
-		Method:        string(res.Method),
-		ServerVersion: res.Info.ServerVersion,
-		State:         sessions.StateActive,
-		Info:          res.Info.Raw,
-		UpdatedAt:     now,
-	}
-}
-
-// loginSummary is the status line after a login, with the REST module's
-// state and the client's notes.
-func loginSummary(s sessions.Session, res *odoo.LoginResult, module moduleReport) string {
-	text := fmt.Sprintf("logged in as %s on %s", odoo.Sanitize(s.Login, 64), hostOf(s.URL))
-	if s.DB != "" {
-		text += " (" + odoo.Sanitize(s.DB, 64) + ")"
-	}
-	if module.state != "" {
-		text += "; REST module " + module.state
-	} else if module.note != "" {
-		text += "; REST module unknown: " + module.note
-	}
-	for _, n := range res.Notes {
-		text += "; " + odoo.Sanitize(n, 120)
-	}
-	return text
-}
-
 // View draws the form.
 func (l loginScreen) View() string {
 	st := l.c.styles
@@ -418,9 +228,9 @@ func (l loginScreen) View() string {
 	for _, f := range l.fields() {
 		b.WriteString(l.fieldLine(f))
 		b.WriteByte('\n')
-		if hint := l.hint(f); hint != "" {
+		for _, hint := range l.hintLines(f) {
 			b.WriteString(strings.Repeat(" ", labelWidth))
-			b.WriteString(st.Faint.Render(clip(hint, l.width-labelWidth)))
+			b.WriteString(st.Faint.Render(hint))
 			b.WriteByte('\n')
 		}
 	}
@@ -430,10 +240,15 @@ func (l loginScreen) View() string {
 		b.WriteString(l.spinner.View() + " waiting for " + hostOf(l.inputs[fieldURL].Value()) +
 			" · esc cancels")
 	case l.err != "":
-		b.WriteString(st.Error.Render(l.wrap("error: " + l.err)))
-		if l.errAnswer != nil {
+		lines := l.errLines()
+		b.WriteString(st.Error.Render(strings.Join(lines[:min(len(lines), maxErrLines)], "\n")))
+		switch {
+		case l.errAnswer != nil:
 			b.WriteString("\n" + st.Prompt.Render(clip(l.c.keys.Answer.Help().Key+
 				" shows the server's answer", l.width)))
+		case len(lines) > maxErrLines:
+			b.WriteString("\n" + st.Prompt.Render(clip("… "+l.c.keys.Answer.Help().Key+
+				" shows all", l.width)))
 		}
 	}
 	if l.note != "" {
@@ -456,7 +271,26 @@ func (l loginScreen) fieldLine(f int) string {
 	return l.c.styles.Label.Render(fit(label, labelWidth)) + l.inputs[f].View()
 }
 
-// hint is the faint line under a field.
+// maxHintLines bounds the faint text under a field.
+const maxHintLines = 2
+
+// hintLines is the hint of field f wrapped to the room beside the labels,
+// on at most maxHintLines lines.
+func (l loginScreen) hintLines(f int) []string {
+	hint := l.hint(f)
+	if hint == "" {
+		return nil
+	}
+	w := max(10, l.width-labelWidth)
+	lines := wrapWords(hint, w)
+	if len(lines) > maxHintLines {
+		lines = lines[:maxHintLines]
+		lines[maxHintLines-1] = clip(lines[maxHintLines-1]+" …", w)
+	}
+	return lines
+}
+
+// hint is the faint text under a field.
 func (l loginScreen) hint(f int) string {
 	switch f {
 	case fieldURL:
@@ -467,22 +301,18 @@ func (l loginScreen) hint(f int) string {
 	return ""
 }
 
+// errLines is the form's error wrapped to its width, the half-logged-in
+// sid of a two-factor step masked.
+func (l loginScreen) errLines() []string {
+	return strings.Split(l.wrap("error: "+maskIn(l.err, l.halfSID, false)), "\n")
+}
+
+// errCut says whether the form shows only part of its error.
+func (l loginScreen) errCut() bool { return len(l.errLines()) > maxErrLines }
+
 // wrap breaks a long message on spaces to the form's width.
 func (l loginScreen) wrap(s string) string {
-	w := max(20, l.width)
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		if line != "" && len([]rune(line))+1+len([]rune(word)) > w {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	return strings.Join(append(lines, line), "\n")
+	return strings.Join(wrapWords(s, max(20, l.width)), "\n")
 }
 
 // ShortHelp lists the form's keys.

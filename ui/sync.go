@@ -2,6 +2,8 @@ package ui
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -39,10 +41,13 @@ func (m model) handleSessionsSaved(msg sessionsSavedMsg) (model, tea.Cmd) {
 	if msg.key != m.saveKey || !m.saving {
 		return m, nil
 	}
+	failed := m.inflight
 	m.saving, m.inflight = false, nil
 	switch {
+	case isCorrupt(msg.err):
+		return m, m.writeBack("saving sessions", msg.err, failed)
 	case msg.err != nil:
-		m.fail("saving sessions: " + odoo.Sanitize(msg.err.Error(), maxErrDetail))
+		m.fail("saving sessions: " + odoo.Sanitize(msg.err.Error(), maxErrText))
 	case !m.bulk.active:
 		m.adopt(msg.list, msg.fp)
 	}
@@ -60,8 +65,13 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 	default:
 		return m, nil
 	}
+	if isCorrupt(msg.err) {
+		return m, m.writeBack("reading the session store", msg.err, nil)
+	}
 	if msg.err != nil {
-		m.fail("reading the session store: " + odoo.Sanitize(msg.err.Error(), maxErrDetail))
+		// The list stays as it is: a store that cannot be read says
+		// nothing about the sessions.
+		m.fail("reading the session store: " + odoo.Sanitize(msg.err.Error(), maxErrText))
 		return m, nil
 	}
 	if msg.unchanged || m.bulk.active {
@@ -69,6 +79,32 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 	}
 	m.adopt(msg.list, msg.fp)
 	return m, nil
+}
+
+// isCorrupt says whether err reports a sessions file that could not be
+// decoded, which the store moved aside before starting a new one.
+func isCorrupt(err error) bool {
+	var ce *sessions.CorruptError
+	return errors.As(err, &ce)
+}
+
+// writeBack reports a corrupt sessions file, then queues every session the
+// console holds, and the records of a write that failed, for the new file
+// the store starts: what the console showed is not lost with the old file.
+func (m *model) writeBack(what string, err error, failed map[string]sessions.Session) tea.Cmd {
+	for id, r := range failed {
+		if _, queued := m.unsaved[id]; !queued {
+			m.unsaved[id] = r
+		}
+	}
+	for _, s := range m.list.all {
+		if _, queued := m.unsaved[s.ID]; !queued {
+			m.unsaved[s.ID] = cloneSession(s)
+		}
+	}
+	m.fail(fmt.Sprintf("%s: %s; writing the %s held here to a new file", what,
+		odoo.Sanitize(err.Error(), maxErrText), plural(len(m.list.all), "session", "sessions")))
+	return m.flush()
 }
 
 // adopt replaces the list with the store's content, with the local changes
@@ -131,7 +167,7 @@ func (m model) handleInfoLoaded(msg infoLoadedMsg) (model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.err != nil {
-		m.fail("reading the stored session_info: " + odoo.Sanitize(msg.err.Error(), maxErrDetail))
+		m.fail("reading the stored session_info: " + odoo.Sanitize(msg.err.Error(), maxErrText))
 		return m, nil
 	}
 	_, unsaved := m.unsaved[msg.id]

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -182,5 +183,94 @@ func TestTwoConsolesShareTheFile(t *testing.T) {
 		!strings.Contains(b.status.text, "forgotten") {
 		t.Errorf("the other console still shows %d sessions (screen %d, status %q)",
 			len(b.list.all), b.screen, b.status.text)
+	}
+}
+
+// pollStore sends the two heartbeats after which a console looks at the
+// store and returns the model and the command of its answer.
+func pollStore(t *testing.T, m model, at time.Time) (model, tea.Cmd) {
+	t.Helper()
+	m = send(t, m, tickMsg{at: at, tag: m.tickTag})
+	m, cmd := sendCmd(t, m, tickMsg{at: at.Add(time.Second), tag: m.tickTag})
+	if m.watchKey == 0 {
+		t.Fatal("no look at the store on the second tick")
+	}
+	return sendCmd(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+}
+
+func TestCorruptFileKeepsSessions(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state", "sessions.json")
+	seed := sessions.Open(path)
+	if _, err := seed.Update(func([]sessions.Session) []sessions.Session {
+		return threeSessions()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a := console(t, &fakeClient{}, fileStore{sessions.Open(path)})
+	b := console(t, &fakeClient{}, fileStore{sessions.Open(path)})
+
+	if err := os.WriteFile(path, []byte("garbage\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, cmd := pollStore(t, a, t0.Add(time.Second))
+	if len(a.list.all) != 3 {
+		t.Fatalf("the console dropped its list to %d sessions", len(a.list.all))
+	}
+	if a.status.kind != statusError || !strings.Contains(a.status.text, path+".corrupt-") {
+		t.Errorf("status %q does not say where the corrupt file went", a.status.text)
+	}
+	if cmd == nil {
+		t.Fatal("the sessions held in memory were not written back")
+	}
+	a = send(t, a, waitMsg[sessionsSavedMsg](t, cmd))
+	if len(a.list.all) != 3 {
+		t.Errorf("after writing back: %d sessions", len(a.list.all))
+	}
+	onDisk, _, err := sessions.Open(path).Load()
+	if err != nil || len(onDisk) != 3 {
+		t.Fatalf("the new file holds %d sessions (%v)", len(onDisk), err)
+	}
+
+	b, _ = pollStore(t, b, t0.Add(time.Second))
+	if len(b.list.all) != 3 {
+		t.Errorf("the other console shows %d sessions", len(b.list.all))
+	}
+}
+
+// TestCorruptFileOnSave covers a write that finds the file corrupt: the
+// change and every session held are written to the new file.
+func TestCorruptFileOnSave(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state", "sessions.json")
+	seed := sessions.Open(path)
+	if _, err := seed.Update(func([]sessions.Session) []sessions.Session {
+		return threeSessions()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := console(t, &fakeClient{}, fileStore{sessions.Open(path)})
+	if err := os.WriteFile(path, []byte("garbage\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = press(t, m, "x")
+	m, cmd := press(t, m, "y")
+	m, cmd = sendCmd(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if m.status.kind != statusError || !strings.Contains(m.status.text, ".corrupt-") {
+		t.Errorf("status %q", m.status.text)
+	}
+	if cmd == nil {
+		t.Fatal("nothing written after the failed write")
+	}
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	onDisk, _, err := sessions.Open(path).Load()
+	if err != nil || len(onDisk) != 2 || len(m.list.all) != 2 {
+		t.Fatalf("the new file holds %d sessions, the console %d (%v)", len(onDisk),
+			len(m.list.all), err)
+	}
+	for _, s := range onDisk {
+		if s.ID == "a" {
+			t.Error("the forgotten session came back")
+		}
 	}
 }

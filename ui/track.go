@@ -144,8 +144,8 @@ func (m model) submitTrack() (model, tea.Cmd) {
 	t.err = ""
 	m.list.add(s)
 	m.screen = screenList
-	m.info(fmt.Sprintf("tracking %s on %s; checking it through H, C and P",
-		sessions.MaskSID(sid), hostOf(url)))
+	m.infoAbout(sid, fmt.Sprintf("tracking %s on %s; checking it through H, C and P", sid,
+		hostOf(url)))
 	return m, tea.Batch(m.persist(s), m.checkCmd(s, odoo.Transports, 0, true))
 }
 

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+)
+
+func TestLoginCodeWithSpaces(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{
+		loginRes: &odoo.LoginResult{SID: "halfhalfhalfhalf", TOTPRequired: true},
+		totpRes:  okLogin(),
+	}
+	m, _ := newTestModel(t, fc, testOpts{cfg: demoConfig})
+	m = fillLogin(t, m, "totp", "totp")
+	m, cmd := press(t, m, "enter")
+	m = send(t, m, waitMsg[loginDoneMsg](t, cmd))
+	m = send(t, m, tea.PasteMsg{Content: "632 845"})
+	if got := m.login.inputs[fieldCode].Value(); got != "632 845" {
+		t.Fatalf("the pasted code reads %q", got)
+	}
+	m, cmd = press(t, m, "enter")
+	if m.login.err != "" {
+		t.Fatalf("the code was refused: %q", m.login.err)
+	}
+	waitMsg[loginDoneMsg](t, cmd)
+	if got := fc.Calls(); got[len(got)-1] != "totp halfhalfhalfhalf 632845" {
+		t.Errorf("last call %q", got[len(got)-1])
+	}
+}
+
+// steppingClock advances by step at every call after the first.
+type steppingClock struct {
+	mu   sync.Mutex
+	at   time.Time
+	step time.Duration
+}
+
+func (c *steppingClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	at := c.at
+	c.at = c.at.Add(c.step)
+	return at
+}
+
+func TestLoginStampedAtReply(t *testing.T) {
+	t.Parallel()
+	clock := &steppingClock{at: t0, step: time.Minute}
+	fc := &fakeClient{loginRes: okLogin()}
+	m, _ := newTestModel(t, fc, testOpts{cfg: func(c *Config) {
+		demoConfig(c)
+		c.Clock = clock.now
+	}})
+	m = send(t, m, tickMsg{at: t0, tag: m.tickTag})
+	m = fillLogin(t, m, "admin", "admin")
+	m, cmd := press(t, m, "enter")
+	m = send(t, m, waitMsg[loginDoneMsg](t, cmd))
+	s := m.list.all[0]
+	if !s.ObtainedAt.After(t0) || !s.SavedAt.Equal(s.ObtainedAt) {
+		t.Errorf("obtained %v saved %v: want the time of the reply, after %v", s.ObtainedAt,
+			s.SavedAt, t0)
+	}
+}
+
+func TestLoginURLMessage(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{cfg: func(c *Config) {
+		demoConfig(c)
+		c.NewClient = func(string) (Client, error) {
+			return nil, errors.New(`--url: server URL "x": expected http:// or https:// ` +
+				`followed by a host, such as http://localhost:8069`)
+		}
+	}})
+	m = fillLogin(t, m, "admin", "admin")
+	m, cmd := press(t, m, "enter")
+	m = send(t, m, waitMsg[loginDoneMsg](t, cmd))
+	want := `server URL "x": expected http:// or https:// followed by a host, ` +
+		`such as http://localhost:8069`
+	if m.login.err != want {
+		t.Errorf("error %q, want %q", m.login.err, want)
+	}
+	if view := viewText(m); strings.Contains(view, "--url") || strings.Count(view, `"x"`) > 1 {
+		t.Errorf("the form names a flag or repeats the URL:\n%s", view)
+	}
+	golden(t, viewText(m))
+}
