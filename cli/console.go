@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -21,14 +22,19 @@ func runConsole(ctx context.Context, g *globals) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := st.Load(); err != nil && !errors.As(err, new(*sessions.CorruptError)) {
-		// A store the console may not use (open to others, or from a newer
-		// version) would silently drop every login: refuse to start.
-		return fmt.Errorf("load tracked sessions: %w", err)
+	adapter := &storeAdapter{s: st}
+	if _, _, err := st.Load(); err != nil {
+		if !errors.As(err, new(*sessions.CorruptError)) {
+			// A store the console may not use (open to others, or from a
+			// newer version) would silently drop every login: refuse.
+			return fmt.Errorf("load tracked sessions: %w", err)
+		}
+		// The file was moved aside: the console's first load says where.
+		adapter.startErr = err
 	}
 	cfg := ui.Config{
 		NewClient: g.consoleClient,
-		Store:     storeAdapter{st},
+		Store:     adapter,
 		Clock:     g.env.Now,
 		Logger:    g.logger,
 		NoColor:   g.env.Getenv("NO_COLOR") != "",
@@ -62,25 +68,39 @@ func runConsole(ctx context.Context, g *globals) error {
 }
 
 // storeAdapter gives the console the store's view it declares.
-type storeAdapter struct{ s *sessions.Store }
+type storeAdapter struct {
+	s *sessions.Store
 
-func (a storeAdapter) Load() ([]sessions.Session, error) {
+	mu sync.Mutex
+	// startErr is what the load before the console started found; the
+	// console's first Load reports it.
+	startErr error
+}
+
+func (a *storeAdapter) Load() ([]sessions.Session, error) {
+	a.mu.Lock()
+	err := a.startErr
+	a.startErr = nil
+	a.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	all, _, err := a.s.Load()
 	return all, err
 }
 
-func (a storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
+func (a *storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
 	return a.s.Update(fn)
 }
 
 // Info reads a session's stored session_info, which the store keeps out
 // of the lists Load and Update return.
-func (a storeAdapter) Info(id string) (json.RawMessage, error) { return a.s.Info(id) }
+func (a *storeAdapter) Info(id string) (json.RawMessage, error) { return a.s.Info(id) }
 
 // Changed reports whether another console wrote the file since this one
 // last read or wrote it. When that cannot be told, it says yes, so that
 // the console reloads and shows the error.
-func (a storeAdapter) Changed() bool {
+func (a *storeAdapter) Changed() bool {
 	changed, err := a.s.Changed()
 	return changed || err != nil
 }
