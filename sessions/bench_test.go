@@ -94,6 +94,28 @@ func BenchmarkUpdate10k(b *testing.B) {
 	}
 }
 
+// BenchmarkCheckAll10k measures the save of a bulk check: one Update that
+// records a check on each of 10,000 sessions, which merges each into the
+// session's history file and rewrites that file.
+func BenchmarkCheckAll10k(b *testing.B) {
+	st := Open(filepath.Join(b.TempDir(), "s", "sessions.json"), WithClock(fixedClock(t0)))
+	saveList(b, st, realisticSessions(benchN))
+	n := 0
+	for b.Loop() {
+		n++
+		at := t0.Add(time.Duration(n) * time.Minute)
+		_, err := st.Update(func(cur []Session) []Session {
+			for i := range cur {
+				cur[i].RecordCheck(Check{Transport: TransportCookie, Accepted: true, Status: 200}, at)
+			}
+			return cur
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkTick10k measures one countdown tick: the deadline and its text
 // for 10,000 sessions.
 func BenchmarkTick10k(b *testing.B) {

@@ -20,15 +20,22 @@ import (
 //   - Version 1 keeps each session's raw session_info in its "info" member.
 //   - Version 2 keeps session_info in a file of its own per session (see
 //     Store.Info), so that the sessions file stays small.
+//   - Version 3 keeps of the check history only the latest checks of each
+//     transport, the rest in a history file per session (see
+//     Store.History), and writes times as Unix nanoseconds.
 //
-// Older files are read as they are; the next save moves inline info to the
-// per-session files and writes the current version.
-const Version = 2
+// Older files are read as they are; the next save moves inline info and
+// check history to the per-session files and writes the current version.
+const Version = 3
+
+// recordsFrom is the first version that stores records (see record)
+// rather than Sessions.
+const recordsFrom = 3
 
 // The file is written as valid JSON with one session per line, so that a
 // load can split it and decode the lines on every core:
 //
-//	{"version":2,"sessions":[
+//	{"version":3,"sessions":[
 //	{...},
 //	{...}
 //	]}
@@ -50,6 +57,7 @@ var (
 		json.Deterministic(true),
 		jsontext.AllowInvalidUTF8(true),
 		jsonv1.FormatDurationAsNano(true),
+		formatTags,
 	)
 	// decodeOpts accept what encoding/json accepts, so that files written
 	// by earlier builds or edited by hand still load.
@@ -58,7 +66,16 @@ var (
 		jsontext.AllowInvalidUTF8(true),
 		jsontext.AllowDuplicateNames(true),
 		json.MatchCaseInsensitiveNames(true),
+		formatTags,
 	)
+	// formatTags lets record's `format:unixnano` and `format:nano` tags
+	// work: times then neither format nor parse as text.
+	//
+	// NOTE: the library marks this option experimental, to be replaced when
+	// encoding/json/v2 gets typed struct tags. The module is pinned; if an
+	// upgrade drops the option, the build fails here, and record's times
+	// must then become int64 fields.
+	formatTags = json.ExperimentalSupportFormatTag(true)
 )
 
 // encodeLines returns the file contents as chunks to write in order.
@@ -86,13 +103,14 @@ func encodeLines(list []Session) ([][]byte, error) {
 	return append(out, []byte(footer)), nil
 }
 
-// encodeChunk encodes sessions one per line. Marshal writes compact JSON,
-// in which a newline only appears escaped inside strings.
+// encodeChunk encodes sessions one per line, as records. Marshal writes
+// compact JSON, in which a newline only appears escaped inside strings.
 func encodeChunk(list []Session) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(list) * 1024)
+	buf.Grow(len(list) * 512)
 	for i := range list {
-		if err := json.MarshalWrite(&buf, &list[i], encodeOpts); err != nil {
+		r := toRecord(&list[i])
+		if err := json.MarshalWrite(&buf, &r, encodeOpts); err != nil {
 			return nil, fmt.Errorf("encode session %s: %w", list[i].ID, err)
 		}
 		buf.WriteString(",\n")
@@ -153,7 +171,7 @@ func decodeLines(data []byte) (decoded, bool) {
 	if !ok {
 		return decoded{}, false
 	}
-	list, ok := decodeParallel(lines)
+	list, ok := decodeParallel(lines, v >= recordsFrom)
 	return decoded{version: v, sessions: list}, ok
 }
 
@@ -181,21 +199,15 @@ func splitLines(body []byte) ([][]byte, bool) {
 }
 
 // decodeParallel decodes one session per line, the lines split among the
-// cores. It reports false if any line is not a session object.
-func decodeParallel(lines [][]byte) ([]Session, bool) {
+// cores, as records when records is true. It reports false if any line is
+// not a session object.
+func decodeParallel(lines [][]byte, records bool) ([]Session, bool) {
 	list := make([]Session, len(lines))
 	parts := splitRange(len(lines))
 	oks := make([]bool, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
-		wg.Go(func() {
-			for j := p[0]; j < p[1]; j++ {
-				if json.Unmarshal(lines[j], &list[j], decodeOpts) != nil {
-					return
-				}
-			}
-			oks[i] = true
-		})
+		wg.Go(func() { oks[i] = decodeRange(lines[p[0]:p[1]], list[p[0]:p[1]], records) })
 	}
 	wg.Wait()
 	for _, ok := range oks {
@@ -204,6 +216,24 @@ func decodeParallel(lines [][]byte) ([]Session, bool) {
 		}
 	}
 	return list, true
+}
+
+// decodeRange decodes lines into list, one session a line.
+func decodeRange(lines [][]byte, list []Session, records bool) bool {
+	for j, l := range lines {
+		if !records {
+			if json.Unmarshal(l, &list[j], decodeOpts) != nil {
+				return false
+			}
+			continue
+		}
+		var r record
+		if json.Unmarshal(l, &r, decodeOpts) != nil {
+			return false
+		}
+		list[j] = r.session()
+	}
+	return true
 }
 
 // decodeGeneric reads any valid JSON layout, including unversioned files.
@@ -234,10 +264,19 @@ func decodeGeneric(data []byte, path string) (decoded, error) {
 	default:
 		return decoded{}, errors.New("not a JSON object or array")
 	}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &d.sessions, decodeOpts); err != nil {
-			return decoded{}, err
-		}
+	if len(raw) == 0 {
+		return d, nil
+	}
+	if d.version < recordsFrom {
+		return d, json.Unmarshal(raw, &d.sessions, decodeOpts)
+	}
+	var recs []record
+	if err := json.Unmarshal(raw, &recs, decodeOpts); err != nil {
+		return decoded{}, err
+	}
+	d.sessions = make([]Session, len(recs))
+	for i := range recs {
+		d.sessions[i] = recs[i].session()
 	}
 	return d, nil
 }

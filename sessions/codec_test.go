@@ -43,20 +43,24 @@ func TestEncodeOneSessionPerLine(t *testing.T) {
 	}
 	data := bytes.Join(chunks, nil)
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(lines) != len(list)+2 || lines[0] != `{"version":2,"sessions":[` || lines[len(lines)-1] != "]}" {
+	if len(lines) != len(list)+2 || lines[0] != `{"version":3,"sessions":[` || lines[len(lines)-1] != "]}" {
 		t.Fatalf("layout: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
 	}
 	var std struct {
 		Version  int
-		Sessions []Session
+		Sessions []map[string]any
 	}
-	if err := json.Unmarshal(data, &std); err != nil {
-		t.Fatalf("the file is not valid JSON: %v", err)
+	if err := json.Unmarshal(data, &std); err != nil || len(std.Sessions) != len(list) {
+		t.Fatalf("the file is not valid JSON: %d sessions, %v", len(std.Sessions), err)
 	}
-	if diff := cmp.Diff(list, std.Sessions); diff != "" {
-		t.Errorf("encoding/json reads other sessions (-saved +read):\n%s", diff)
+	d, ok := decodeLines(data)
+	if !ok || d.version != Version {
+		t.Fatalf("decodeLines: version %d, %v", d.version, ok)
 	}
-	again, _ := encodeLines(std.Sessions)
+	if diff := cmp.Diff(asLoaded(list), d.sessions); diff != "" {
+		t.Errorf("read other sessions (-saved +read):\n%s", diff)
+	}
+	again, _ := encodeLines(d.sessions)
 	if !bytes.Equal(bytes.Join(again, nil), data) {
 		t.Error("the same sessions encode to other bytes")
 	}
@@ -89,8 +93,9 @@ func TestInvalidInfoNotSaved(t *testing.T) {
 func TestLargeListRoundTrip(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
-	want := withoutInfo(append(realisticSessions(3*parallelMin+1), oddSessions()...))
-	saveList(t, st, want)
+	saved := append(realisticSessions(3*parallelMin+1), oddSessions()...)
+	saveList(t, st, saved)
+	want := asLoaded(saved)
 	data, _, err := readRaw(st.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -99,10 +104,17 @@ func TestLargeListRoundTrip(t *testing.T) {
 		t.Error("the file this package wrote is not read by the fast path")
 	}
 	// reflect.DeepEqual first: cmp is slow on hundreds of sessions. It
-	// tells apart times in equal zones of other names, which cmp does not.
+	// tells apart times in equal zones of other names, which cmp does not:
+	// loaded times are in UTC.
 	if got := mustLoad(t, st); !reflect.DeepEqual(want, got) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("loaded sessions differ (-saved +loaded):\n%s", diff)
+		}
+	}
+	for _, i := range []int{0, 3 * parallelMin, len(saved) - 1} {
+		h, err := st.History(saved[i].ID)
+		if diff := cmp.Diff(utcChecks(saved[i].Checks), h); err != nil || diff != "" {
+			t.Errorf("history of %s (-saved +read), %v:\n%s", saved[i].ID, err, diff)
 		}
 	}
 }
@@ -110,7 +122,7 @@ func TestLargeListRoundTrip(t *testing.T) {
 func TestOtherLayoutsFallBack(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, content string }{
-		{"record on two lines", "{\"version\":2,\"sessions\":[\n{\"id\":\"a\",\n\"sid\":\"s\"}\n]}\n"},
+		{"record on two lines", "{\"version\":3,\"sessions\":[\n{\"id\":\"a\",\n\"sid\":\"s\"}\n]}\n"},
 		{"two records on a line",
 			"{\"version\":2,\"sessions\":[\n{\"id\":\"a\",\"sid\":\"s\"},{\"id\":\"b\"}\n]}\n"},
 		{"no final newline", `{"version":2,"sessions":[{"id":"a","sid":"s"}]}`},

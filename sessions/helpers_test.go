@@ -87,3 +87,37 @@ func saveList(tb testing.TB, st *Store, list []Session) {
 		tb.Fatalf("save: %v", err)
 	}
 }
+
+// asLoaded returns a copy of list as Load returns it: Info empty, only the
+// latest checks (see lastChecks), and times in UTC.
+func asLoaded(list []Session) []Session {
+	out := make([]Session, len(list))
+	for i, s := range list {
+		s.Info = nil
+		s.ExpiresAt, s.ObtainedAt = s.ExpiresAt.UTC(), s.ObtainedAt.UTC()
+		s.SavedAt, s.UpdatedAt = s.SavedAt.UTC(), s.UpdatedAt.UTC()
+		s.Checks = utcChecks(compactChecks(s.Checks))
+		out[i] = s
+	}
+	return out
+}
+
+// utcChecks returns a copy of checks with every time in UTC, nil when there
+// are none.
+func utcChecks(checks map[string][]Check) map[string][]Check {
+	if len(checks) == 0 {
+		return nil
+	}
+	out := make(map[string][]Check, len(checks))
+	for t, h := range checks {
+		if len(h) == 0 {
+			continue
+		}
+		h = append([]Check(nil), h...)
+		for i := range h {
+			h[i].At = h[i].At.UTC()
+		}
+		out[t] = h
+	}
+	return out
+}

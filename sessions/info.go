@@ -75,28 +75,30 @@ func (s *Store) Info(id string) (json.RawMessage, error) {
 		return data, nil
 	}
 	if s.isInline() {
-		return s.inlineInfo(id)
+		r, err := s.inlineRecord(id)
+		return r.Info, err
 	}
 	return nil, nil
 }
 
-// inlineInfo reads a session's info from a sessions file of a version that
-// kept it there.
-func (s *Store) inlineInfo(id string) (json.RawMessage, error) {
+// inlineRecord reads a live session as the sessions file has it, for the
+// info or check history that files of older versions kept inline. It
+// returns a zero Session when there is none.
+func (s *Store) inlineRecord(id string) (Session, error) {
 	data, _, err := readRaw(s.path)
 	if err != nil || data == nil {
-		return nil, err
+		return Session{}, err
 	}
 	d, err := decode(data, s.path)
 	if err != nil {
-		return nil, fmt.Errorf("read session info: %w", err)
+		return Session{}, fmt.Errorf("read sessions file: %w", err)
 	}
 	for i := range d.sessions {
 		if d.sessions[i].ID == id && !d.sessions[i].Forgotten {
-			return d.sessions[i].Info, nil
+			return d.sessions[i], nil
 		}
 	}
-	return nil, nil
+	return Session{}, nil
 }
 
 func (s *Store) isInline() bool {
@@ -108,6 +110,18 @@ func (s *Store) isInline() bool {
 func (s *Store) setInline(v bool) {
 	s.mu.Lock()
 	s.inline = v
+	s.mu.Unlock()
+}
+
+func (s *Store) isLegacy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.legacy
+}
+
+func (s *Store) setLegacy(v bool) {
+	s.mu.Lock()
+	s.legacy = v
 	s.mu.Unlock()
 }
 
@@ -126,6 +140,20 @@ func clearInfo(list []Session) {
 	for i := range list {
 		list[i].Info = nil
 	}
+}
+
+// forCaller returns the live records of all as Load and Update hand them
+// out: Info empty and, when compact is true, Checks in new maps holding
+// only the latest checks.
+func forCaller(all []Session, compact bool) []Session {
+	list := live(all)
+	for i := range list {
+		list[i].Info = nil
+		if compact {
+			list[i].Checks = compactChecks(list[i].Checks)
+		}
+	}
+	return list
 }
 
 // takeInfos moves the Info of the records about to be saved out of them:
@@ -204,19 +232,21 @@ func goneIDs(disk, all []Session) []string {
 	return gone
 }
 
-// removeInfos deletes the info files of the given sessions.
+// removeInfos deletes the info and history files of the given sessions.
 func removeInfos(dir string, ids []string) error {
 	for _, id := range ids {
-		err := os.Remove(filepath.Join(dir, infoName(id)))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove session info: %w", err)
+		for _, name := range [...]string{infoName(id), historyName(id)} {
+			err := os.Remove(filepath.Join(dir, name))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove session info: %w", err)
+			}
 		}
 	}
 	return nil
 }
 
-// sweepInfos deletes every file of dir that is not the info file of a live
-// session of all: files left by a save that crashed.
+// sweepInfos deletes every file of dir that is not the info or history
+// file of a live session of all: files left by a save that crashed.
 func sweepInfos(dir string, all []Session) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -229,6 +259,7 @@ func sweepInfos(dir string, all []Session) error {
 	for _, r := range all {
 		if !r.Forgotten {
 			keep[infoName(r.ID)] = true
+			keep[historyName(r.ID)] = true
 		}
 	}
 	for _, e := range entries {

@@ -130,9 +130,7 @@ func (s *Store) edit(id string, create bool, fn func(*Session)) ([]Session, erro
 // and the live ones, and return the new live list and whether to save it.
 func (s *Store) updateAll(fn func(all, cur []Session) ([]Session, bool)) ([]Session, error) {
 	return s.update(func(all []Session) ([]Session, bool) {
-		cur := live(all)
-		clearInfo(cur)
-		return fn(all, cur)
+		return fn(all, forCaller(all, true))
 	})
 }
 

@@ -62,7 +62,11 @@ type Session struct {
 	// "absent" when the module is not on the server, "" when unknown.
 	RESTModule string `json:"rest_module,omitempty"`
 	State      State  `json:"state"`
-	// Checks maps a transport name to its last checks, newest last.
+	// Checks maps a transport name to its last checks, newest last. The
+	// sessions that Store.Load and Store.Update return hold, per transport,
+	// only the latest check, preceded by the latest accepted one when the
+	// latest was not accepted; Store.History returns the whole history.
+	// Checks added with RecordCheck are merged into that history on save.
 	Checks map[string][]Check `json:"checks,omitempty"`
 	// Info is the raw session_info JSON from the last login or details fetch.
 	// The store keeps it in a file of its own per session, not in the

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,9 @@ type Store struct {
 	// inline is true while the file on disk keeps session_info inline
 	// (format version 1): Info then reads it from there.
 	inline bool
+	// legacy is true while the file on disk keeps the whole check history
+	// inline (format versions up to 2): History then reads it from there.
+	legacy bool
 	// swept is true once a save cleaned the info folder.
 	swept bool
 }
@@ -95,7 +99,8 @@ type LoadReport struct {
 }
 
 // Load reads the file and returns the sessions that are not forgotten, in
-// file order, with Info empty (see Info). A missing file gives no sessions
+// file order, with Info empty (see Info) and only the latest checks (see
+// Session.Checks and History). A missing file gives no sessions
 // and no error. A file that cannot be decoded is moved aside: Load then
 // returns a *CorruptError naming the new place (also in the report) and no
 // sessions. A file or folder that
@@ -117,8 +122,7 @@ func (s *Store) Load() ([]Session, LoadReport, error) {
 	s.setStamp(st)
 	rep.Missing = st == Stamp{}
 	rep.MigratedFrom = from
-	list := live(all)
-	clearInfo(list)
+	list := forCaller(all, from < 3)
 	rep.Tombstones = len(all) - len(list)
 	return list, rep, nil
 }
@@ -152,6 +156,7 @@ func (s *Store) read(locked bool) ([]Session, int, Stamp, error) {
 		return nil, 0, Stamp{}, &CorruptError{Path: s.path, MovedTo: moved, Err: err}
 	}
 	s.setInline(hasInline(d.sessions))
+	s.setLegacy(d.version < 3)
 	return dedupe(migrate(d.sessions, d.version)), d.version, st, nil
 }
 
@@ -169,15 +174,19 @@ func (s *Store) read(locked bool) ([]Session, int, Stamp, error) {
 // (see Info); one returned with Info empty keeps the info saved before.
 // fn gets, and Update returns, sessions with Info empty.
 //
+// fn gets, and Update returns, sessions whose Checks hold only the latest
+// checks (see Session.Checks); fn's copies share no check memory with
+// anything else. Checks fn adds (with RecordCheck) are merged into the
+// session's stored history with those other consoles added, whichever copy
+// of the rest of the record wins; see History.
+//
 // Update returns the live sessions as saved. When it fails the sessions
 // file was not written, though info files may have been (see Info). An
 // undecodable file is moved aside and reported as a *CorruptError without
 // calling fn; the next Update starts a new file.
 func (s *Store) Update(fn func([]Session) []Session) ([]Session, error) {
 	return s.update(func(all []Session) ([]Session, bool) {
-		cur := live(all)
-		clearInfo(cur)
-		return fn(cur), true
+		return fn(forCaller(all, true)), true
 	})
 }
 
@@ -205,9 +214,15 @@ func (s *Store) update(fn func(all []Session) ([]Session, bool)) ([]Session, err
 	out, save := fn(disk)
 	if !save {
 		s.setStamp(st)
-		list := live(disk)
-		clearInfo(list)
-		return list, nil
+		return forCaller(disk, s.isLegacy()), nil
+	}
+	if err := checkDir(s.infoDir); err != nil {
+		return nil, err
+	}
+	// syncHistories sets Checks: the slice fn returned is the caller's.
+	out = slices.Clone(out)
+	if _, err := syncHistories(s.infoDir, disk, out, s.isLegacy()); err != nil {
+		return nil, err
 	}
 	all, err := reconcile(disk, out, s.now(), s.ttl)
 	if err != nil {
@@ -234,9 +249,6 @@ func (s *Store) save(disk, all []Session) error {
 	if err != nil {
 		return fmt.Errorf("save sessions: %w", err)
 	}
-	if err := checkDir(s.infoDir); err != nil {
-		return err
-	}
 	if err := writeInfos(s.infoDir, infos); err != nil {
 		return err
 	}
@@ -252,6 +264,7 @@ func (s *Store) save(disk, all []Session) error {
 	}
 	s.setStamp(st)
 	s.setInline(false)
+	s.setLegacy(false)
 	return nil
 }
 

@@ -66,13 +66,19 @@ func TestSaveCreatesPrivateFiles(t *testing.T) {
 	want := realisticSessions(3)
 	saveList(t, st, want)
 
-	for p, mode := range map[string]fs.FileMode{path: 0o600, filepath.Dir(path): 0o700 | fs.ModeDir} {
+	modes := map[string]fs.FileMode{
+		path:               0o600,
+		filepath.Dir(path): 0o700 | fs.ModeDir,
+		infoDirOf(path):    0o700 | fs.ModeDir,
+		filepath.Join(infoDirOf(path), historyName(want[0].ID)): 0o600,
+	}
+	for p, mode := range modes {
 		fi, err := os.Stat(p)
 		if err != nil || fi.Mode() != mode {
 			t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode(), err, mode)
 		}
 	}
-	if diff := cmp.Diff(withoutInfo(want), mustLoad(t, st)); diff != "" {
+	if diff := cmp.Diff(asLoaded(want), mustLoad(t, st)); diff != "" {
 		t.Errorf("loaded sessions differ from saved (-want +got):\n%s", diff)
 	}
 	for _, s := range want {
@@ -211,16 +217,16 @@ func TestCorruptFileNeverOverwritesEarlierOne(t *testing.T) {
 func TestNewerVersionRefused(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
-	const future = `{"version":3,"sessions":[{"id":"a","shape":"unknown"}]}`
+	const future = `{"version":4,"sessions":[{"id":"a","shape":"unknown"}]}`
 	writeFile(t, st.Path(), future, 0o600)
 
 	_, _, loadErr := st.Load()
 	_, updErr := st.Update(func(l []Session) []Session { return l })
 	for op, err := range map[string]error{"Load": loadErr, "Update": updErr} {
 		var ve *VersionError
-		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 3") ||
-			!strings.Contains(err.Error(), "version 2") {
-			t.Errorf("%s: %v, want a VersionError naming versions 3 and 2", op, err)
+		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 4") ||
+			!strings.Contains(err.Error(), "version 3") {
+			t.Errorf("%s: %v, want a VersionError naming versions 4 and 3", op, err)
 		}
 	}
 	if data, _ := os.ReadFile(st.Path()); string(data) != future {
@@ -253,7 +259,7 @@ func TestOldVersionMigrated(t *testing.T) {
 			if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
 				t.Fatal(err)
 			}
-			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":2,`) {
+			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":3,`) {
 				t.Errorf("saved file does not start with the current version: %.40q", data)
 			}
 		})
