@@ -97,6 +97,12 @@ func (a *storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([
 // of the lists Load and Update return.
 func (a *storeAdapter) Info(id string) (json.RawMessage, error) { return a.s.Info(id) }
 
+// History reads a session's stored check history, which the store keeps
+// out of the lists Load and Update return.
+func (a *storeAdapter) History(id string) (map[string][]sessions.Check, error) {
+	return a.s.History(id)
+}
+
 // Changed reports whether another console wrote the file since this one
 // last read or wrote it. When that cannot be told, it says yes, so that
 // the console reloads and shows the error.

@@ -61,6 +61,14 @@ type InfoReader interface {
 	Info(id string) (json.RawMessage, error)
 }
 
+// HistoryReader may be implemented by a SessionStore that keeps the older
+// checks of each session apart, leaving only the latest ones in what Load
+// and Update return. History returns up to sessions.MaxChecks checks per
+// transport, oldest first; nil when nothing is stored.
+type HistoryReader interface {
+	History(id string) (map[string][]sessions.Check, error)
+}
+
 // Config is everything the console needs from its caller.
 type Config struct {
 	// NewClient builds a client for a server URL. Required. Its error is

@@ -46,6 +46,8 @@ type infoLoadedMsg struct {
 	key  reqKey
 	id   string
 	info json.RawMessage
+	// hist is the stored check history, nil when the store keeps none.
+	hist map[string][]sessions.Check
 	err  error
 }
 

@@ -26,7 +26,11 @@ type detailScreen struct {
 	c   *common
 	now time.Time
 
-	sess    sessions.Session
+	sess sessions.Session
+	// hist is the stored check history of the session histID; the
+	// session's own Checks hold only the latest ones.
+	hist    map[string][]sessions.Check
+	histID  string
 	infoRaw []byte
 	// infoSID is the sid masked in the JSON lines as last rendered.
 	infoSID string
@@ -81,6 +85,7 @@ func (d *detailScreen) relayout() {
 func (d *detailScreen) show(s sessions.Session) {
 	d.choosing = false
 	d.infoRaw = nil
+	d.hist, d.histID = nil, ""
 	d.update(s)
 	d.vp.GotoTop()
 }
@@ -420,7 +425,7 @@ func (d detailScreen) matrix() string {
 		if ok {
 			row += fmt.Sprintf(" %-6s %-8s %-9s %s", statusText(c.Status),
 				latencyText(c.Latency), c.At.UTC().Format("15:04:05"),
-				history(d.sess.Checks[t]))
+				history(d.checks(t)))
 		}
 		b.WriteString("\n" + clip(row, d.width))
 	}
@@ -441,6 +446,33 @@ func statusText(code int) string {
 		return "-"
 	}
 	return fmt.Sprint(code)
+}
+
+// setHistory keeps the stored check history of session id.
+func (d *detailScreen) setHistory(id string, hist map[string][]sessions.Check) {
+	if id == d.sess.ID {
+		d.hist, d.histID = hist, id
+	}
+}
+
+// checks is the history of one transport: the stored one, followed by the
+// session's own checks that are newer, at most sessions.MaxChecks.
+func (d detailScreen) checks(t string) []sessions.Check {
+	own := d.sess.Checks[t]
+	if d.histID != d.sess.ID || len(d.hist[t]) == 0 {
+		return own
+	}
+	h := append([]sessions.Check{}, d.hist[t]...)
+	last := h[len(h)-1].At
+	for _, c := range own {
+		if c.At.After(last) {
+			h = append(h, c)
+		}
+	}
+	if len(h) > sessions.MaxChecks {
+		h = h[len(h)-sessions.MaxChecks:]
+	}
+	return h
 }
 
 // history is the marks of past checks, oldest first.

@@ -144,14 +144,21 @@ func (m *model) keepInfo(list []sessions.Session) {
 // store keeps it apart from its lists.
 func (m *model) loadInfoCmd(id string) tea.Cmd {
 	r, ok := m.store.(InfoReader)
-	if !ok {
+	h, hok := m.store.(HistoryReader)
+	if !ok && !hok {
 		return nil
 	}
 	key := m.nextKey()
 	m.pending[id+"/info"] = key
 	return func() tea.Msg {
-		info, err := r.Info(id)
-		return infoLoadedMsg{key: key, id: id, info: info, err: err}
+		msg := infoLoadedMsg{key: key, id: id}
+		if ok {
+			msg.info, msg.err = r.Info(id)
+		}
+		if hok && msg.err == nil {
+			msg.hist, msg.err = h.History(id)
+		}
+		return msg
 	}
 }
 
@@ -170,6 +177,7 @@ func (m model) handleInfoLoaded(msg infoLoadedMsg) (model, tea.Cmd) {
 		m.fail("reading the stored session_info: " + odoo.Sanitize(msg.err.Error(), maxErrText))
 		return m, nil
 	}
+	m.detail.setHistory(msg.id, msg.hist)
 	_, unsaved := m.unsaved[msg.id]
 	_, inflight := m.inflight[msg.id]
 	if len(msg.info) == 0 || unsaved || inflight {

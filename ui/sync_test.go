@@ -108,6 +108,36 @@ func (f fileStore) Info(id string) (json.RawMessage, error) {
 	return nil, nil
 }
 
+func (f fileStore) History(id string) (map[string][]sessions.Check, error) {
+	return f.s.History(id)
+}
+
+func TestDetailShowsStoredHistory(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state", "sessions.json")
+	st := sessions.Open(path, sessions.WithClock(func() time.Time { return t0 }))
+	list := threeSessions()
+	for i := range 5 {
+		// Five rounds, each saved: the store keeps only the latest checks
+		// in its lists and the rest beside them.
+		list[0].RecordCheck(sessions.Check{Transport: sessions.TransportHeader, Accepted: i%2 == 0,
+			Status: 200, At: t0.Add(time.Duration(i) * time.Minute)}, t0)
+		var err error
+		if list, err = st.Update(func([]sessions.Session) []sessions.Session { return list }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := console(t, &fakeClient{}, fileStore{st})
+	if n := len(m.list.session("a").Checks[sessions.TransportHeader]); n >= 5 {
+		t.Fatalf("the store's list holds %d header checks; this test needs it to keep fewer", n)
+	}
+	m, cmd := press(t, m, "enter")
+	m = send(t, m, waitMsg[infoLoadedMsg](t, cmd))
+	if !strings.Contains(viewText(m), "✓✗✓✗✓") {
+		t.Fatalf("the header row does not show the five stored checks:\n%s", viewText(m))
+	}
+}
+
 // console opens a console on st and loads it, as a process of its own
 // would.
 func console(t *testing.T, fc *fakeClient, st SessionStore) model {
