@@ -67,6 +67,14 @@ func runConsole(ctx context.Context, g *globals) error {
 	return nil
 }
 
+// The console reads session_info and check history on demand through
+// these optional interfaces.
+var (
+	_ ui.InfoReader     = (*storeAdapter)(nil)
+	_ ui.HistoryReader  = (*storeAdapter)(nil)
+	_ ui.ChangeReporter = (*storeAdapter)(nil)
+)
+
 // storeAdapter gives the console the store's view it declares.
 type storeAdapter struct {
 	s *sessions.Store
