@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -144,8 +145,11 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func runLogout(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "logout", "--url URL --sid SID [--transport header|cookie|param] [--json]")
-	target := addTargetFlags(fs, "the session id to log out", "header", false)
+	fs := newFlagSet(g, "logout", "--url URL --sid SID [--transport auto|header|cookie|param] [--json]")
+	target := addTargetFlags(fs, "the session id to log out", "auto", false)
+	target.allowAuto = true
+	fs.Lookup("transport").Usage = "auto (the header, then the cookie when the server " +
+		"does not read the header), header, cookie or param"
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -156,6 +160,11 @@ func runLogout(ctx context.Context, g *globals, args []string) error {
 	}
 
 	res, err := c.Logout(ctx, s, ts[0])
+	if errors.Is(err, odoo.ErrTransportIgnored) && len(ts) > 1 {
+		// Nothing was ended: the server said it reads the sid another way.
+		res, err = c.Logout(ctx, s, ts[1])
+		ts = ts[1:]
+	}
 	if err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad url", "", []string{"check", "--url", "localhost:8069", "--sid", "abc"}, ExitUsage, "http://"},
 		{"missing sid", "", []string{"check", "--url", h.url}, ExitUsage, "--sid is required"},
 		{"bad transport", "", []string{"logout", "--url", h.url, "--sid", "x", "--transport", "all"},
-			ExitUsage, "expected header, cookie or param"},
+			ExitUsage, "expected auto, header, cookie or param"},
 		{"unknown command", "", []string{"frobnicate"}, ExitUsage, "unknown command"},
 		{"check dead server", "", []string{"check", "--url", dead, "--sid", "abcdef"}, ExitUnreachable, ""},
 		{"garbage sid", "", []string{"check", "--url", h.url, "--sid", "garbage"}, ExitRefused, ""},
@@ -311,5 +311,46 @@ func TestHelpCommand(t *testing.T) {
 		if r.code != ExitOK || !strings.Contains(r.stdout, "usage: odoo-sessions") {
 			t.Fatalf("%v: exit %d, stdout %q", args, r.code, r.stdout)
 		}
+	}
+}
+
+func TestInfo(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 16)
+	r := h.run("", nil, "info", "--url", h.url+"/odoo/contacts", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("info: exit %d, stderr %q", r.code, r.stderr)
+	}
+	var out infoOutput
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("info --json: %v\n%s", err, r.stdout)
+	}
+	if out.URL != h.url || !strings.HasPrefix(out.ServerVersion, "16.0") ||
+		len(out.Databases) != 1 || out.RESTLogin == nil || *out.RESTLogin {
+		t.Fatalf("info on the Odoo 16 profile = %+v, want version 16, one database, no REST login", out)
+	}
+
+	r = h.run("", nil, "info", "--url", deadURL(t), "--json")
+	if r.code != ExitUnreachable || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("info on a dead server: exit %d, stdout %q, stderr %q; want 3, nothing, one line",
+			r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestLogoutAutoOnCookieOnlyServer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 18)
+	sid := h.login("demo", "demo").SID
+	r := h.run("", nil, "logout", "--url", h.url, "--sid", sid, "--transport", "header")
+	if r.code != ExitRefused || !strings.Contains(r.stderr, "cookie") {
+		t.Fatalf("header logout on Odoo 18: exit %d, stderr %q; want 1 and a word on the cookie", r.code, r.stderr)
+	}
+	r = h.run("", nil, "logout", "--url", h.url, "--sid", "Cookie: session_id="+sid+"; tz=UTC", "--json")
+	if r.code != ExitOK || !strings.Contains(r.stdout, `"transport": "cookie"`) {
+		t.Fatalf("auto logout: exit %d, stdout %q, stderr %q; want 0 through the cookie", r.code, r.stdout, r.stderr)
+	}
+	r = h.run("", nil, "list")
+	if !strings.Contains(r.stdout, "logged out") {
+		t.Fatalf("list after the logout:\n%s", r.stdout)
 	}
 }

@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"sync"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
 )
 
 // infoOutput is the --json output of info.
@@ -31,39 +34,54 @@ func runInfo(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 
+	out, err := probeServer(ctx, c)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(g.env.Stdout, out)
+	}
+	printInfo(g, out)
+	return nil
+}
+
+// probeServer asks the three questions at once, so that a server that
+// never answers costs one timeout, not three. When none gets an answer
+// from Odoo, that is the error.
+func probeServer(ctx context.Context, c *odoo.Client) (infoOutput, error) {
+	var (
+		wg               sync.WaitGroup
+		v                odoo.ServerVersion
+		dbs              []string
+		rest             bool
+		verr, derr, rerr error
+	)
+	wg.Go(func() { v, verr = c.Version(ctx) })
+	wg.Go(func() { dbs, derr = c.ListDatabases(ctx) })
+	wg.Go(func() { rest, rerr = c.RESTRouteAvailable(ctx) })
+	wg.Wait()
+	if verr != nil && derr != nil && rerr != nil && unreachable(verr) {
+		return infoOutput{}, verr
+	}
+
 	out := infoOutput{URL: c.URL(), Databases: []string{}}
-	v, verr := c.Version(ctx)
 	if verr != nil {
 		out.VersionError = clean(verr.Error())
 	} else {
 		out.ServerVersion = clean(v.Version)
 	}
-	dbs, derr := c.ListDatabases(ctx)
 	if derr != nil {
 		out.DatabasesError = clean(derr.Error())
-	} else {
-		for _, d := range dbs {
-			out.Databases = append(out.Databases, clean(d))
-		}
 	}
-	rest, rerr := c.RESTRouteAvailable(ctx)
+	for _, d := range dbs {
+		out.Databases = append(out.Databases, clean(d))
+	}
 	if rerr != nil {
 		out.RESTLoginNote = clean(rerr.Error())
 	} else {
 		out.RESTLogin = &rest
 	}
-
-	if *asJSON {
-		if err := writeJSON(g.env.Stdout, out); err != nil {
-			return err
-		}
-	} else {
-		printInfo(g, out)
-	}
-	if verr != nil && derr != nil && rerr != nil {
-		return &exitError{code: exitCode(verr), err: verr}
-	}
-	return nil
+	return out, nil
 }
 
 func printInfo(g *globals, out infoOutput) {

@@ -101,7 +101,7 @@ func printList(w io.Writer, all []sessions.Session, now time.Time, limit time.Du
 			sid = s.SID
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host(s.URL), clean(s.DB),
-			clean(s.Login), sid, timeLeft(s, now, limit), s.StateAt(now, limit), checkMarks(s))
+			clean(s.Login), sid, timeLeft(s, now, limit), stateWord(s.StateAt(now, limit)), checkMarks(s))
 	}
 	tw.Flush()
 }
@@ -144,4 +144,17 @@ func host(raw string) string {
 		return clean(raw)
 	}
 	return clean(u.Host)
+}
+
+// stateWord is how a state reads in the list, the same words as the
+// console's.
+func stateWord(st sessions.State) string {
+	switch st {
+	case sessions.StateRejected:
+		return "not accepted"
+	case sessions.StateLoggedOut:
+		return "logged out"
+	default:
+		return string(st)
+	}
 }

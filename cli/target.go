@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
 // targetFlags are the flags that name one sid on one server:
@@ -18,6 +19,9 @@ type targetFlags struct {
 	sidStdin  *bool
 	transport *string
 	allowAll  bool
+	// allowAuto accepts "auto": the header, then the cookie when the
+	// server says it does not read the header.
+	allowAuto bool
 }
 
 func addTargetFlags(fs *flag.FlagSet, sidHelp, transport string, allowAll bool) *targetFlags {
@@ -67,6 +71,9 @@ func (t *targetFlags) transports() ([]odoo.Transport, error) {
 	if s == "all" && t.allowAll {
 		return odoo.Transports, nil
 	}
+	if s == "auto" && t.allowAuto {
+		return []odoo.Transport{odoo.TransportHeader, odoo.TransportCookie}, nil
+	}
 	for _, tr := range odoo.Transports {
 		if string(tr) == s {
 			return []odoo.Transport{tr}, nil
@@ -74,6 +81,9 @@ func (t *targetFlags) transports() ([]odoo.Transport, error) {
 	}
 	if t.allowAll {
 		return nil, usagef("%s: --transport %q: expected header, cookie, param or all", t.cmd, s)
+	}
+	if t.allowAuto {
+		return nil, usagef("%s: --transport %q: expected auto, header, cookie or param", t.cmd, s)
 	}
 	return nil, usagef("%s: --transport %q: expected header, cookie or param", t.cmd, s)
 }
@@ -90,7 +100,7 @@ func (t *targetFlags) readSID(stdin io.Reader) (string, error) {
 		}
 		s = string(b)
 	}
-	s = strings.TrimSpace(s)
+	s = sessions.NormalizeSID(s)
 	if s == "" {
 		return "", usagef("%s: --sid is required (or --sid-stdin)", t.cmd)
 	}

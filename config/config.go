@@ -144,7 +144,8 @@ func (c Config) Profile(name string) (Profile, bool) {
 }
 
 // ParseServerURL checks that s is an http or https URL with a host and
-// returns it without a trailing slash.
+// returns the server's root URL: scheme and host, without the path, query
+// or fragment of a page copied from a browser.
 func ParseServerURL(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -158,5 +159,7 @@ func ParseServerURL(s string) (string, error) {
 	if u.User != nil {
 		return "", fmt.Errorf("server URL %q: leave credentials out of the URL", u.Redacted())
 	}
-	return strings.TrimRight(s, "/"), nil
+	// Odoo serves its routes from the root: a URL copied from a browser
+	// (/web#action=12, /odoo/contacts) names a page, not the server.
+	return u.Scheme + "://" + u.Host, nil
 }

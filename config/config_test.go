@@ -20,6 +20,9 @@ func TestParseServerURL(t *testing.T) {
 	}{
 		{name: "plain", in: "http://localhost:8069", want: "http://localhost:8069"},
 		{name: "trailing slash", in: " https://odoo.example.com/ ", want: "https://odoo.example.com"},
+		{name: "browser page", in: "http://127.0.0.1:8069/web#action=12&model=res.partner",
+			want: "http://127.0.0.1:8069"},
+		{name: "odoo 17 path", in: "https://erp.example.com/odoo/contacts?debug=1", want: "https://erp.example.com"},
 		{name: "empty", in: "", wantErr: "server URL is empty"},
 		{name: "no scheme", in: "localhost:8069", wantErr: "expected http:// or https://"},
 		{name: "ftp", in: "ftp://host", wantErr: "expected http:// or https://"},

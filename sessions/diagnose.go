@@ -22,6 +22,7 @@ const (
 	FindOtherDB       FindingKind = "other-database" // the server answered for another database
 	FindUnchecked     FindingKind = "unchecked"      // some transports were never checked
 	FindMixed         FindingKind = "mixed"          // any other mix of answers
+	FindStale         FindingKind = "stale"          // checks made before a logout
 )
 
 // Finding is one conclusion with the evidence it rests on.
@@ -54,7 +55,15 @@ func (s Session) Diagnose() []Finding {
 		evidence[t] = describeCheck(c)
 	}
 	var out []Finding
-	if len(acc)+len(rej) > 0 {
+	switch {
+	case s.State == StateLoggedOut && len(acc) > 0:
+		// An accepted check after the logout would have made the session
+		// active again: these answers are from before it.
+		out = append(out, Finding{Kind: FindStale,
+			Summary: "logged out through odoo-sessions after these checks: " +
+				"check again to see what the server says now",
+			Evidence: pick(evidence, append(acc, rej...))})
+	case len(acc)+len(rej) > 0:
 		out = append(out, verdict(acc, rej, s.State, evidence))
 	}
 	if len(failed) > 0 {

@@ -34,6 +34,8 @@ func TestDiagnose(t *testing.T) {
 			want: []FindingKind{FindCookieDropped}, evidence: "cookie: not accepted"},
 		{name: "nowhere", checks: []Check{no(h), no(c), no(p)},
 			want: []FindingKind{FindNotLoggedIn}, evidence: "header: not accepted"},
+		{name: "accepted, then logged out", checks: []Check{ok(h), ok(c), ok(p)}, state: StateLoggedOut,
+			want: []FindingKind{FindStale}, evidence: "header: accepted"},
 		{name: "nowhere after logout", checks: []Check{no(h), no(c), no(p)}, state: StateLoggedOut,
 			want: []FindingKind{FindNotLoggedIn}},
 		{name: "one unreachable", checks: []Check{ok(h), ok(c), fail(p)},
@@ -48,9 +50,12 @@ func TestDiagnose(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := Session{State: tt.state}
+			var s Session
 			for _, c := range tt.checks {
 				s.RecordCheck(c, at)
+			}
+			if tt.state != "" {
+				s.State = tt.state // as a logout after the checks leaves it
 			}
 			got := s.Diagnose()
 			if len(got) != len(tt.want) {

@@ -1,0 +1,35 @@
+package sessions
+
+import "testing"
+
+func TestNormalizeSID(t *testing.T) {
+	t.Parallel()
+	const sid = "e284d92ec07f75ac83bcec9208163b66d7aae2f0"
+	tests := []struct{ name, in, want string }{
+		{"alone", sid, sid},
+		{"spaces", "  " + sid + "\n", sid},
+		{"cookie pair", "session_id=" + sid, sid},
+		{"cookie header", "Cookie: tz=Europe/Brussels; session_id=" + sid + "; frontend_lang=en_US", sid},
+		{"set-cookie", "Set-Cookie: session_id=" + sid + "; Expires=Wed, 03-Mar-2027 17:49:51 GMT; HttpOnly; Path=/", sid},
+		{"odoo 18 shape", "session_id=AbC-_123", "AbC-_123"},
+		{"other cookie only", "tz=Europe/Brussels", "tz=Europe/Brussels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := NormalizeSID(tt.in); got != tt.want {
+				t.Fatalf("NormalizeSID(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMaskSID(t *testing.T) {
+	t.Parallel()
+	if got := MaskSID("e284d92ec07f75ac83bcec9208163b66d7aae2f0"); got != "e284…e2f0" {
+		t.Fatalf("MaskSID = %q, want e284…e2f0", got)
+	}
+	if got := MaskSID("short"); got != "••••" {
+		t.Fatalf("MaskSID of a short sid = %q, want it hidden whole", got)
+	}
+}
