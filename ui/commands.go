@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,6 +81,18 @@ type moduleReport struct {
 	state string
 	// note says why the state is unknown.
 	note string
+	// routeMissing is set when the state is unknown and the login saw
+	// /session/auth/login answer 404 with a plain page.
+	routeMissing bool
+}
+
+// unknownLine is the report's line when the state is unknown: the REST
+// route's 404 says more than a failed XML-RPC lookup.
+func (r moduleReport) unknownLine() string {
+	if r.routeMissing {
+		return "REST module: not answering here (" + odoo.PathRESTLogin + " 404)"
+	}
+	return "REST module unknown: " + r.note
 }
 
 // probeDoneMsg reports what a server said about itself.
@@ -255,8 +268,31 @@ const restModule = "base_rest_auth_user_service"
 const moduleTimeout = 5 * time.Second
 
 // lookUpModule asks XML-RPC for restModule's state on the database the
-// login reached.
+// login reached, unless the login itself went through the module.
 func lookUpModule(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host string,
+	timeout time.Duration) moduleReport {
+	if res.Method == odoo.MethodREST {
+		// Only the module serves /session/auth/login, and it just answered.
+		return moduleReport{state: "installed"}
+	}
+	r := askModuleState(c, req, res, host, timeout)
+	r.routeMissing = r.state == "" && restRouteMissing(res.Notes)
+	return r
+}
+
+// restRouteMissing says whether the login's notes tell that
+// /session/auth/login answered 404 with a plain page.
+func restRouteMissing(notes []string) bool {
+	for _, n := range notes {
+		if strings.HasPrefix(n, odoo.PathRESTLogin+" answered 404") {
+			return true
+		}
+	}
+	return false
+}
+
+// askModuleState asks XML-RPC for restModule's state.
+func askModuleState(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host string,
 	timeout time.Duration) moduleReport {
 	if res.TOTPRequired {
 		// XML-RPC authenticate answers false for them: only an API key works.

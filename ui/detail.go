@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -46,8 +47,8 @@ type detailScreen struct {
 	// height; spaced says whether a blank line fits before the matrix.
 	diag   []string
 	spaced bool
-	// moduleNotes says, per session ID, why the REST module's state is
-	// unknown; only this console's logins have one.
+	// moduleNotes is, per session ID, the line saying why the REST
+	// module's state is unknown; only this console's logins have one.
 	moduleNotes map[string]string
 
 	width, height int
@@ -133,13 +134,6 @@ func prettyInfo(raw json.RawMessage) []string {
 	return lines
 }
 
-// Update scrolls the JSON.
-func (d detailScreen) Update(msg tea.Msg) (detailScreen, tea.Cmd) {
-	var cmd tea.Cmd
-	d.vp, cmd = d.vp.Update(msg)
-	return d, cmd
-}
-
 // handleDetailKey runs the detail view's actions.
 func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	k := m.c.keys
@@ -187,6 +181,31 @@ func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	return m, cmd
 }
 
+// Update scrolls the JSON: our keys jump and page, the viewport's own
+// move a line at a time.
+func (d detailScreen) Update(msg tea.Msg) (detailScreen, tea.Cmd) {
+	k := d.c.keys
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, k.Top):
+			d.vp.GotoTop()
+			return d, nil
+		case key.Matches(msg, k.Bottom):
+			d.vp.GotoBottom()
+			return d, nil
+		case key.Matches(msg, k.PageDown):
+			d.vp.PageDown()
+			return d, nil
+		case key.Matches(msg, k.PageUp):
+			d.vp.PageUp()
+			return d, nil
+		}
+	}
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
 // logoutPrompt asks which transport to log out through, naming the
 // default; it fits an 80-column status line.
 func logoutPrompt(via odoo.Transport) string {
@@ -205,54 +224,6 @@ func transportKey(msg tea.KeyPressMsg, k keyMap) (odoo.Transport, bool) {
 		return odoo.TransportParam, true
 	}
 	return "", false
-}
-
-// detailsCmd fetches session_info through the preferred transport.
-func (m *model) detailsCmd(id string) tea.Cmd {
-	s := m.list.session(id)
-	if s == nil {
-		return nil
-	}
-	key := m.nextKey()
-	m.pending[id+"/details"] = key
-	m.info("fetching details…")
-	return fetchDetailsCmd(m.pool, m.c.clock, s.URL, s.SID, preferredTransport(*s), id, key,
-		m.timeout)
-}
-
-// handleDetailsDone stores the fresh session_info and restarts the idle
-// clock, since the server just saved the session.
-func (m model) handleDetailsDone(msg detailsDoneMsg) (model, tea.Cmd) {
-	if m.pending[msg.id+"/details"] != msg.key {
-		return m, nil
-	}
-	delete(m.pending, msg.id+"/details")
-	s := m.list.session(msg.id)
-	if s == nil {
-		return m, nil
-	}
-	if msg.err != nil {
-		m.failWith(s.SID, "fetch details: "+errorText(msg.err, hostOf(s.URL)), msg.err)
-		return m, nil
-	}
-
-	s.SavedAt, s.UpdatedAt = msg.at, m.now
-	if len(msg.info.Raw) > 0 {
-		s.Info = msg.info.Raw
-	}
-	s.UID = msg.info.UID
-	if msg.info.Name != "" {
-		s.UserName = msg.info.Name
-	}
-	if msg.info.ServerVersion != "" {
-		s.ServerVersion = msg.info.ServerVersion
-	}
-	if s.DB == "" {
-		s.DB = msg.info.DB
-	}
-	m.syncDetail()
-	m.info("details fetched; the server's idle clock restarted")
-	return m, m.persist(*s)
 }
 
 // View draws the facts, the transport matrix, its diagnosis and the JSON.
@@ -290,7 +261,7 @@ func (d detailScreen) View() string {
 		b.WriteString("\n" + l)
 	}
 	b.WriteByte('\n')
-	b.WriteString(st.Label.Render(clip(fmt.Sprintf("session_info (↑/↓ scroll, %.0f%%)",
+	b.WriteString(st.Label.Render(clip(fmt.Sprintf("session_info (↑/↓ pgup/pgdn g/G, %.0f%%)",
 		d.vp.ScrollPercent()*100), d.width)))
 	b.WriteByte('\n')
 	b.WriteString(d.vp.View())
@@ -301,12 +272,13 @@ func (d detailScreen) View() string {
 // version and the state.
 func (d detailScreen) titleText() string {
 	s := d.sess
-	t := fmt.Sprintf("%s on %s · database %s", orDash(odoo.Sanitize(s.Login, 40)), hostOf(s.URL),
+	who := odoo.Sanitize(cmp.Or(s.Login, s.UserName), 40)
+	t := fmt.Sprintf("%s on %s · database %s", orDash(who), hostOf(s.URL),
 		orDash(odoo.Sanitize(s.DB, 40)))
 	if v := odoo.Sanitize(s.ServerVersion, 30); v != "" {
 		t += " · Odoo " + v
 	}
-	return t + " · " + stateText(s.StateAt(d.now, d.c.idleLimit))
+	return t + " · " + sessionState(s, d.now, d.c.idleLimit)
 }
 
 // methodWords says how the sid was obtained.
@@ -329,8 +301,8 @@ func (d detailScreen) moduleLine() string {
 	if st := odoo.Sanitize(s.RESTModule, 30); st != "" {
 		return fmt.Sprintf("REST module: %s on %s", st, db)
 	}
-	if note := d.moduleNotes[s.ID]; note != "" {
-		return "REST module unknown: " + note
+	if line := d.moduleNotes[s.ID]; line != "" {
+		return line
 	}
 	if s.Method == "tracked" {
 		return "REST module: unknown (looked up only at a login made here)"
@@ -516,6 +488,6 @@ func (d detailScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam},
 		{k.Logout, k.Details, k.CopyID, k.Reveal, k.Answer},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Back, k.Help, k.Quit},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Help, k.Quit},
 	}
 }

@@ -67,7 +67,7 @@ func TestDetailView(t *testing.T) {
 				m, _ := newTestModel(t, &fakeClient{}, testOpts{
 					session: []sessions.Session{tc.sess}, w: size[0], h: size[1]})
 				for id, note := range tc.notes {
-					m.detail.moduleNotes[id] = note
+					m.detail.moduleNotes[id] = "REST module unknown: " + note
 				}
 				m, _ = press(t, m, "enter")
 				if m.screen != screenDetail || m.detail.sess.ID != tc.sess.ID {
@@ -134,7 +134,7 @@ func TestDetailDiagnosis(t *testing.T) {
 			t.Parallel()
 			m, _ := newTestModel(t, &fakeClient{}, testOpts{
 				session: []sessions.Session{tc.sess}, w: tc.w, h: tc.h})
-			m.detail.moduleNotes["t"] = "XML-RPC refuses passwords of two-factor users"
+			m.detail.moduleNotes["t"] = "REST module unknown: XML-RPC refuses passwords of two-factor users"
 			m, _ = press(t, m, "enter")
 			m = send(t, m, tickMsg{at: t0.Add(90 * time.Second), tag: m.tickTag})
 			view := viewText(m)

@@ -40,7 +40,7 @@ func (l listScreen) rowView(fi int) string {
 	sel := fi == l.cursor
 
 	left, role := l.leftCell(s)
-	state := stateText(s.StateAt(l.now, l.c.idleLimit))
+	state := sessionState(*s, l.now, l.c.idleLimit)
 	if what, ok := l.busy[s.ID]; ok {
 		state = what
 	}

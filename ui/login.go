@@ -183,7 +183,7 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		if l.busy {
 			// The reply, when it comes, no longer matches a request.
 			l.busy, l.key = false, 0
-			l.setErr("login cancelled", nil)
+			l.setErr("stopped waiting; the server may have logged in anyway", nil)
 			return m, nil
 		}
 		l.clearSecrets()
@@ -219,13 +219,18 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	return m, cmd
 }
 
-// View draws the form.
+// View draws the form, scrolled when it is taller than the screen so that
+// the focused field and the spinner or error stay in sight.
 func (l loginScreen) View() string {
 	st := l.c.styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Log in to an Odoo server"))
 	b.WriteString("\n\n")
+	focusLine := 2
 	for _, f := range l.fields() {
+		if f == l.focus {
+			focusLine = strings.Count(b.String(), "\n")
+		}
 		b.WriteString(l.fieldLine(f))
 		b.WriteByte('\n')
 		for _, hint := range l.hintLines(f) {
@@ -235,6 +240,36 @@ func (l loginScreen) View() string {
 		}
 	}
 	b.WriteByte('\n')
+	b.WriteString(l.statusView())
+	keep := focusLine
+	if l.busy || l.err != "" {
+		keep = strings.Count(b.String(), "\n")
+	}
+	if len(l.demoUsers) > 0 && !l.totp {
+		b.WriteString("\n\n" + st.Label.Render("Demo users (login / password):"))
+		for _, u := range l.demoUsers {
+			b.WriteString("\n  " + clip(u, l.width-2))
+		}
+	}
+	return scrollTo(b.String(), focusLine, keep, l.height)
+}
+
+// scrollTo cuts s to its height lines at most, keeping lines from to
+// through to in sight; from wins when they do not all fit.
+func scrollTo(s string, from, to, height int) string {
+	lines := strings.Split(s, "\n")
+	if height <= 0 || len(lines) <= height {
+		return s
+	}
+	start := max(0, min(to-height+1, from, len(lines)-height))
+	return strings.Join(lines[start:start+height], "\n")
+}
+
+// statusView is the spinner while a login runs, or the error with the way
+// to read all of it, followed by the note.
+func (l loginScreen) statusView() string {
+	st := l.c.styles
+	var b strings.Builder
 	switch {
 	case l.busy:
 		b.WriteString(l.spinner.View() + " waiting for " + hostOf(l.inputs[fieldURL].Value()) +
@@ -253,12 +288,6 @@ func (l loginScreen) View() string {
 	}
 	if l.note != "" {
 		b.WriteString("\n" + st.Info.Render(l.wrap(l.note)))
-	}
-	if len(l.demoUsers) > 0 && !l.totp {
-		b.WriteString("\n\n" + st.Label.Render("Demo users (login / password):"))
-		for _, u := range l.demoUsers {
-			b.WriteString("\n  " + clip(u, l.width-2))
-		}
 	}
 	return b.String()
 }

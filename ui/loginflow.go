@@ -159,8 +159,8 @@ func (m model) handleLoginDone(msg loginDoneMsg) (model, tea.Cmd) {
 	}
 	s := sessionFromLogin(msg, res, msg.at)
 	s.RESTModule = module.state
-	if module.note != "" {
-		m.detail.moduleNotes[s.ID] = module.note
+	if module.state == "" && (module.note != "" || module.routeMissing) {
+		m.detail.moduleNotes[s.ID] = module.unknownLine()
 	}
 	l.clearSecrets()
 	l.focusField(fieldLogin)
@@ -213,8 +213,8 @@ func loginSummary(s sessions.Session, res *odoo.LoginResult, module moduleReport
 	}
 	if module.state != "" {
 		text += "; REST module " + module.state
-	} else if module.note != "" {
-		text += "; REST module unknown: " + module.note
+	} else if module.note != "" || module.routeMissing {
+		text += "; " + module.unknownLine()
 	}
 	for _, n := range res.Notes {
 		text += "; " + odoo.Sanitize(n, maxErrText)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -168,9 +169,16 @@ const (
 )
 
 func (m *model) askForget(s sessions.Session) {
+	var after string
+	switch {
+	case unchecked(s):
+		after = " It may still be logged in there."
+	case s.StateAt(m.now, m.c.idleLimit) == sessions.StateActive:
+		after = " It stays logged in there."
+	}
 	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("forget %s on %s? It stays logged in there.",
-			odoo.Sanitize(s.Login, promptLogin), fitHostTrim(hostOf(s.URL), promptHost)),
+		prompt: fmt.Sprintf("forget %s on %s?%s", odoo.Sanitize(cmp.Or(s.Login, s.UserName),
+			promptLogin), fitHostTrim(hostOf(s.URL), promptHost), after),
 		action: confirmForget,
 		ids:    []string{s.ID},
 	}

@@ -120,7 +120,8 @@ func (m model) handleTrackKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 func (m model) submitTrack() (model, tea.Cmd) {
 	t := &m.track
 	url := strings.TrimSpace(t.inputs[trackURL].Value())
-	sid := strings.TrimSpace(t.inputs[trackSID].Value())
+	pasted := strings.TrimSpace(t.inputs[trackSID].Value())
+	sid := sessions.NormalizeSID(pasted)
 	switch {
 	case url == "":
 		t.err = "the server URL is missing"
@@ -144,8 +145,12 @@ func (m model) submitTrack() (model, tea.Cmd) {
 	t.err = ""
 	m.list.add(s)
 	m.screen = screenList
-	m.infoAbout(sid, fmt.Sprintf("tracking %s on %s; checking it through H, C and P", sid,
-		hostOf(url)))
+	took := ""
+	if sid != pasted {
+		took = " (took the sid out of `session_id=…`)"
+	}
+	m.infoAbout(sid, fmt.Sprintf("tracking %s on %s%s; checking it through H, C and P", sid,
+		hostOf(url), took))
 	return m, tea.Batch(m.persist(s), m.checkCmd(s, odoo.Transports, 0, true))
 }
 

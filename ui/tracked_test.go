@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
+)
+
+// trackedSession is a sid tracked on odoo17.test that nothing checked yet.
+func trackedSession() sessions.Session {
+	return sessions.Session{ID: "tr", URL: "http://odoo17.test", DB: "typed", SID: sidB,
+		ObtainedAt: t0, Method: "tracked", State: sessions.StateActive, UpdatedAt: t0}
+}
+
+func TestTrackPastedCookie(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, paste, wantTook string
+	}{
+		{"bare sid", sidA, ""},
+		{"cookie pair", "session_id=" + sidA, "took the sid out of `session_id=…`"},
+		{"Cookie header", "Cookie: tz=Europe/Brussels; session_id=" + sidA + "; frontend_lang=en",
+			"took the sid out of `session_id=…`"},
+		{"Set-Cookie header", "Set-Cookie: session_id=" + sidA + "; Expires=Sat, 01 Mar 2025; " +
+			"HttpOnly; Path=/", "took the sid out of `session_id=…`"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m, _ := newTestModel(t, &fakeClient{}, testOpts{})
+			m, _ = press(t, m, "t")
+			m.track.inputs[trackURL].SetValue("http://odoo18.test")
+			m.track.inputs[trackSID].SetValue(tc.paste)
+			m, _ = press(t, m, "enter")
+			if m.screen != screenList || len(m.list.all) != 1 {
+				t.Fatalf("screen %d, %d sessions, error %q", m.screen, len(m.list.all), m.track.err)
+			}
+			if got := m.list.all[0].SID; got != sidA {
+				t.Errorf("tracked sid %q", got)
+			}
+			took := strings.Contains(m.status.text, "took the sid out of")
+			if took != (tc.wantTook != "") || !strings.Contains(m.status.text, tc.wantTook) {
+				t.Errorf("status %q", m.status.text)
+			}
+		})
+	}
+}
+
+func TestForgetPromptByState(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		state sessions.State
+		want  string
+	}{
+		{"active", sessions.StateActive, "forget admin on qa.example.com:8069? It stays logged in there."},
+		{"logged out", sessions.StateLoggedOut, "forget admin on qa.example.com:8069?"},
+		{"not accepted", sessions.StateRejected, "forget admin on qa.example.com:8069?"},
+		{"expired", sessions.StateExpired, "forget admin on qa.example.com:8069?"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := testSession("a", "qa.example.com", "qa", "admin", sidA)
+			s.State = tc.state
+			m, _ := newTestModel(t, &fakeClient{}, testOpts{session: []sessions.Session{s}})
+			m, _ = press(t, m, "x")
+			if m.confirm == nil || m.confirm.prompt != tc.want {
+				t.Errorf("prompt %+v, want %q", m.confirm, tc.want)
+			}
+		})
+	}
+}
+
+func TestTrackedUncheckedState(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{accept: map[odoo.Transport]bool{"cookie": true}}
+	m, _ := newTestModel(t, fc, testOpts{session: []sessions.Session{trackedSession()}})
+	row := m.list.rowView(0)
+	if !strings.Contains(row, "unchecked") || strings.Contains(row, "active") {
+		t.Errorf("row before any check: %q", row)
+	}
+	m, cmd := press(t, m, "c")
+	m = send(t, m, waitMsg[checkDoneMsg](t, cmd))
+	if row := m.list.rowView(0); !strings.Contains(row, "active") {
+		t.Errorf("row after a check: %q", row)
+	}
+}
+
+func TestTrackedDetails(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{info: odoo.SessionInfo{UID: 6, Name: "Marc Demo", Username: "demo",
+		DB: "prod", ServerVersion: "17.0"}}
+	m, _ := newTestModel(t, fc, testOpts{session: []sessions.Session{trackedSession()}})
+	m, _ = press(t, m, "enter")
+	if title := m.detail.titleText(); !strings.HasPrefix(title, "- on odoo17.test") ||
+		!strings.HasSuffix(title, "unchecked") {
+		t.Errorf("title before details %q", title)
+	}
+	m, _ = press(t, m, "d")
+	m, cmd := press(t, m, "y")
+	m = send(t, m, waitMsg[detailsDoneMsg](t, cmd))
+
+	s := m.list.all[0]
+	got := []any{s.Login, s.UserName, s.UID, s.DB, s.ServerVersion}
+	if diff := cmp.Diff([]any{"demo", "Marc Demo", 6, "prod", "17.0"}, got); diff != "" {
+		t.Errorf("login, name, uid, db, version (-want +got):\n%s", diff)
+	}
+	if title := m.detail.titleText(); !strings.HasPrefix(title, "demo on odoo17.test · "+
+		"database prod") || !strings.HasSuffix(title, "active") {
+		t.Errorf("title after details %q", title)
+	}
+	if row := m.list.rowView(0); !strings.Contains(row, "demo") {
+		t.Errorf("row after details %q", row)
+	}
+}
+
+func TestDetailTitleFallsBackToName(t *testing.T) {
+	t.Parallel()
+	s := trackedSession()
+	s.UserName = "Marc Demo"
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{session: []sessions.Session{s}})
+	m, _ = press(t, m, "enter")
+	if title := m.detail.titleText(); !strings.HasPrefix(title, "Marc Demo on odoo17.test") {
+		t.Errorf("title %q", title)
+	}
+}
