@@ -57,7 +57,7 @@ func runConsole(ctx context.Context, g *globals) error {
 		}()
 		cfg.URL, cfg.DB, cfg.FocusLogin = url, demoserver.DemoDatabase, true
 		for _, u := range demoserver.DemoUsers(g.odooMajor) {
-			cfg.DemoUsers = append(cfg.DemoUsers, demoUserLine(u))
+			cfg.DemoUsers = append(cfg.DemoUsers, u.Login+" / "+u.Password+" · "+u.Note)
 		}
 	}
 	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx))

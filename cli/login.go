@@ -33,7 +33,8 @@ type loginJSON struct {
 }
 
 func runLogin(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "login", "--url URL [--db DB] --login LOGIN [--password-stdin] [--json]")
+	fs := newFlagSet(g, "login", "--url URL [--db DB] --login LOGIN [--password-stdin] "+
+		"[--totp-code CODE] [--json] [--show-sid]")
 	url := fs.String("url", "", "the Odoo server, such as http://localhost:8069")
 	db := fs.String("db", "", "the database (may be left out when the server has one)")
 	login := fs.String("login", "", "the user's login")

@@ -153,6 +153,9 @@ func decode(data []byte, path string) (decoded, error) {
 }
 
 // decodeLines is the fast path for files in the layout this package writes.
+//
+// TODO: loading 10,000 sessions takes about 68 ms on a 2-core machine, over
+// the 50 ms target; nearly all of it is the JSON library decoding records.
 // It reports false on any other layout, leaving the verdict to decodeGeneric.
 func decodeLines(data []byte) (decoded, bool) {
 	nl := bytes.IndexByte(data, '\n')
