@@ -11,6 +11,7 @@ import (
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
+	"github.com/odoo-sessions/odoo-sessions/ui"
 )
 
 // loginJSON is the --json output of login.
@@ -70,7 +71,7 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	}
 
 	now := g.env.Now()
-	s := sessionFromLogin(c.URL(), *login, res, now)
+	s := ui.NewSession(c.URL(), *login, *db, res, now)
 	module, moduleErr := "installed", error(nil)
 	if res.Method != odoo.MethodREST {
 		// Only a web login leaves the question open: a REST login went
@@ -164,26 +165,6 @@ func (g *globals) password(fromStdin bool) (string, error) {
 		return "", fmt.Errorf("read the password: %w", err)
 	}
 	return p, nil
-}
-
-func sessionFromLogin(url, login string, res *odoo.LoginResult, now time.Time) sessions.Session {
-	return sessions.Session{
-		ID:            sessions.NewID(),
-		URL:           url,
-		DB:            res.Info.DB,
-		Login:         login,
-		UserName:      res.Info.Name,
-		UID:           res.Info.UID,
-		SID:           res.SID,
-		ExpiresAt:     res.ExpiresAt,
-		ObtainedAt:    now,
-		SavedAt:       now,
-		Method:        string(res.Method),
-		ServerVersion: res.Info.ServerVersion,
-		State:         sessions.StateActive,
-		Info:          res.Info.Raw,
-		UpdatedAt:     now,
-	}
 }
 
 func loginOutput(url, login string, res *odoo.LoginResult, now time.Time) loginJSON {

@@ -174,20 +174,25 @@ func (m model) handleLoginDone(msg loginDoneMsg) (model, tea.Cmd) {
 // sessionFromLogin builds the record of a fresh session; at is when the
 // server answered, which is when it saved the session.
 func sessionFromLogin(msg loginDoneMsg, res *odoo.LoginResult, at time.Time) sessions.Session {
-	db := res.Info.DB
-	if db == "" {
+	return NewSession(msg.url, msg.login, msg.db, res, at)
+}
+
+// NewSession builds the record of a session a login just gave: url is the
+// server, login and db what the user asked for (the server's answer wins
+// where it names them), at when the server answered, which is when it
+// saved the session.
+func NewSession(url, login, db string, res *odoo.LoginResult, at time.Time) sessions.Session {
+	if res.Info.DB != "" {
+		db = res.Info.DB
+	} else if res.BoundDB != "" {
 		db = res.BoundDB
 	}
-	if db == "" {
-		db = msg.db
-	}
-	login := msg.login
 	if login == "" {
 		login = res.Info.Username
 	}
 	return sessions.Session{
 		ID:            sessions.NewID(),
-		URL:           msg.url,
+		URL:           url,
 		DB:            db,
 		Login:         login,
 		UserName:      res.Info.Name,
