@@ -23,14 +23,19 @@ import (
 //   - Version 3 keeps of the check history only the latest checks of each
 //     transport, the rest in a history file per session (see
 //     Store.History), and writes times as Unix nanoseconds.
+//   - Version 4 writes those latest checks as arrays of numbers (see
+//     packedCheck).
 //
 // Older files are read as they are; the next save moves inline info and
 // check history to the per-session files and writes the current version.
-const Version = 3
+const Version = 4
 
-// recordsFrom is the first version that stores records (see record)
-// rather than Sessions.
-const recordsFrom = 3
+// The versions from which the file stores records (see record) rather than
+// Sessions, and checks as packedChecks.
+const (
+	recordsFrom = 3
+	packedFrom  = 4
+)
 
 // The file is written as valid JSON with one session per line, so that a
 // load can split it and decode the lines on every core:
@@ -57,7 +62,6 @@ var (
 		json.Deterministic(true),
 		jsontext.AllowInvalidUTF8(true),
 		jsonv1.FormatDurationAsNano(true),
-		formatTags,
 	)
 	// decodeOpts accept what encoding/json accepts, so that files written
 	// by earlier builds or edited by hand still load.
@@ -66,16 +70,7 @@ var (
 		jsontext.AllowInvalidUTF8(true),
 		jsontext.AllowDuplicateNames(true),
 		json.MatchCaseInsensitiveNames(true),
-		formatTags,
 	)
-	// formatTags lets record's `format:unixnano` and `format:nano` tags
-	// work: times then neither format nor parse as text.
-	//
-	// NOTE: the library marks this option experimental, to be replaced when
-	// encoding/json/v2 gets typed struct tags. The module is pinned; if an
-	// upgrade drops the option, the build fails here, and record's times
-	// must then become int64 fields.
-	formatTags = json.ExperimentalSupportFormatTag(true)
 )
 
 // encodeLines returns the file contents as chunks to write in order.
@@ -153,9 +148,6 @@ func decode(data []byte, path string) (decoded, error) {
 }
 
 // decodeLines is the fast path for files in the layout this package writes.
-//
-// TODO: loading 10,000 sessions takes about 68 ms on a 2-core machine, over
-// the 50 ms target; nearly all of it is the JSON library decoding records.
 // It reports false on any other layout, leaving the verdict to decodeGeneric.
 func decodeLines(data []byte) (decoded, bool) {
 	nl := bytes.IndexByte(data, '\n')
@@ -174,7 +166,7 @@ func decodeLines(data []byte) (decoded, bool) {
 	if !ok {
 		return decoded{}, false
 	}
-	list, ok := decodeParallel(lines, v >= recordsFrom)
+	list, ok := decodeParallel(lines, v)
 	return decoded{version: v, sessions: list}, ok
 }
 
@@ -202,15 +194,15 @@ func splitLines(body []byte) ([][]byte, bool) {
 }
 
 // decodeParallel decodes one session per line, the lines split among the
-// cores, as records when records is true. It reports false if any line is
+// cores, as format version v stores them. It reports false if any line is
 // not a session object.
-func decodeParallel(lines [][]byte, records bool) ([]Session, bool) {
+func decodeParallel(lines [][]byte, v int) ([]Session, bool) {
 	list := make([]Session, len(lines))
 	parts := splitRange(len(lines))
 	oks := make([]bool, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
-		wg.Go(func() { oks[i] = decodeRange(lines[p[0]:p[1]], list[p[0]:p[1]], records) })
+		wg.Go(func() { oks[i] = decodeRange(lines[p[0]:p[1]], list[p[0]:p[1]], v) })
 	}
 	wg.Wait()
 	for _, ok := range oks {
@@ -221,22 +213,34 @@ func decodeParallel(lines [][]byte, records bool) ([]Session, bool) {
 	return list, true
 }
 
-// decodeRange decodes lines into list, one session a line.
-func decodeRange(lines [][]byte, list []Session, records bool) bool {
+// decodeRange decodes lines into list, one session a line, as format
+// version v stores them.
+func decodeRange(lines [][]byte, list []Session, v int) bool {
 	for j, l := range lines {
-		if !records {
-			if json.Unmarshal(l, &list[j], decodeOpts) != nil {
-				return false
-			}
-			continue
-		}
-		var r record
-		if json.Unmarshal(l, &r, decodeOpts) != nil {
+		var err error
+		list[j], err = decodeSession(l, v)
+		if err != nil {
 			return false
 		}
-		list[j] = r.session()
 	}
 	return true
+}
+
+// decodeSession decodes one session as format version v stores it.
+func decodeSession(data []byte, v int) (Session, error) {
+	switch {
+	case v >= packedFrom:
+		var r record
+		err := json.Unmarshal(data, &r, decodeOpts)
+		return r.session(), err
+	case v >= recordsFrom:
+		var r recordV3
+		err := json.Unmarshal(data, &r, decodeOpts)
+		return r.session(), err
+	}
+	var s Session
+	err := json.Unmarshal(data, &s, decodeOpts)
+	return s, err
 }
 
 // decodeGeneric reads any valid JSON layout, including unversioned files.
@@ -270,16 +274,17 @@ func decodeGeneric(data []byte, path string) (decoded, error) {
 	if len(raw) == 0 {
 		return d, nil
 	}
-	if d.version < recordsFrom {
-		return d, json.Unmarshal(raw, &d.sessions, decodeOpts)
-	}
-	var recs []record
-	if err := json.Unmarshal(raw, &recs, decodeOpts); err != nil {
+	var items []jsontext.Value
+	if err := json.Unmarshal(raw, &items, decodeOpts); err != nil {
 		return decoded{}, err
 	}
-	d.sessions = make([]Session, len(recs))
-	for i := range recs {
-		d.sessions[i] = recs[i].session()
+	d.sessions = make([]Session, len(items))
+	for i, item := range items {
+		s, err := decodeSession(item, d.version)
+		if err != nil {
+			return decoded{}, fmt.Errorf("session %d: %w", i+1, err)
+		}
+		d.sessions[i] = s
 	}
 	return d, nil
 }

@@ -43,7 +43,7 @@ func TestEncodeOneSessionPerLine(t *testing.T) {
 	}
 	data := bytes.Join(chunks, nil)
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if len(lines) != len(list)+2 || lines[0] != `{"version":3,"sessions":[` || lines[len(lines)-1] != "]}" {
+	if len(lines) != len(list)+2 || lines[0] != `{"version":4,"sessions":[` || lines[len(lines)-1] != "]}" {
 		t.Fatalf("layout: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
 	}
 	var std struct {
@@ -122,7 +122,7 @@ func TestLargeListRoundTrip(t *testing.T) {
 func TestOtherLayoutsFallBack(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, content string }{
-		{"record on two lines", "{\"version\":3,\"sessions\":[\n{\"id\":\"a\",\n\"sid\":\"s\"}\n]}\n"},
+		{"record on two lines", "{\"version\":4,\"sessions\":[\n{\"id\":\"a\",\n\"sid\":\"s\"}\n]}\n"},
 		{"two records on a line",
 			"{\"version\":2,\"sessions\":[\n{\"id\":\"a\",\"sid\":\"s\"},{\"id\":\"b\"}\n]}\n"},
 		{"no final newline", `{"version":2,"sessions":[{"id":"a","sid":"s"}]}`},
@@ -150,5 +150,78 @@ func TestBrokenLineIsCorrupt(t *testing.T) {
 	}
 	if _, err := os.Stat(st.Path()); !os.IsNotExist(err) {
 		t.Errorf("the corrupt file was not moved aside (stat: %v)", err)
+	}
+}
+
+func TestVersion3Migrated(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	// Written by the previous build: checks as objects, one with an error,
+	// one of a transport the console does not know.
+	v3, err := os.ReadFile("testdata/sessions_v3.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, st.Path(), string(v3), 0o600)
+	list, rep, err := st.Load()
+	if err != nil || rep.MigratedFrom != 3 || len(list) != 3 {
+		t.Fatalf("Load = %d sessions, %+v, %v", len(list), rep, err)
+	}
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	want := map[string][]Check{
+		TransportHeader: {
+			{Transport: TransportHeader, Accepted: true, Status: 200, Latency: 12 * time.Millisecond, At: at.Add(time.Minute)},
+			{Transport: TransportHeader, Status: 200, Latency: 9 * time.Millisecond, At: at.Add(2 * time.Minute)},
+		},
+		TransportCookie: {{Transport: TransportCookie, Latency: 3 * time.Second, At: at.Add(2 * time.Minute),
+			Err: "cannot reach odoo.example.com"}},
+		TransportParam: {{Transport: TransportParam, Accepted: true, Status: 200, Latency: 7 * time.Millisecond,
+			At: at.Add(3 * time.Minute)}},
+		"bearer": {{Transport: "bearer", Status: 401, Latency: 5 * time.Millisecond, At: at.Add(3 * time.Minute)}},
+	}
+	a := list[0]
+	if diff := cmp.Diff(want, a.Checks); diff != "" {
+		t.Errorf("checks of a (-want +got):\n%s", diff)
+	}
+	if !a.ExpiresAt.Equal(at.Add(90*24*time.Hour)) || a.UserName != "Mitchell Admin" || a.UID != 2 ||
+		list[1].Checks != nil || list[2].State != StateLoggedOut {
+		t.Errorf("sessions = %+v", list)
+	}
+
+	if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(st.Path())
+	if !bytes.HasPrefix(data, []byte(`{"version":4,`)) || len(packedRE.FindAll(data, -1)) != 4 ||
+		!bytes.Contains(data, []byte(`"errs":{"cookie":"cannot reach odoo.example.com"}`)) {
+		t.Errorf("file after save:\n%s", data)
+	}
+	if diff := cmp.Diff(list, mustLoad(t, st)); diff != "" {
+		t.Errorf("sessions after save (-before +after):\n%s", diff)
+	}
+}
+
+func TestFarTimesHeldToTheFileRange(t *testing.T) {
+	t.Parallel()
+	far := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	early := time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   time.Time
+		want time.Time
+	}{
+		{time.Time{}, time.Time{}},
+		{far, maxNano.UTC()},
+		{early, minNano.UTC()},
+		{t0, t0},
+	} {
+		if got := fromUnixNano(unixNano(tc.in)); !got.Equal(tc.want) {
+			t.Errorf("%v saved and read back as %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	st := newStore(t)
+	s := Session{ID: "far", URL: "https://a", SID: "s", ExpiresAt: far, ObtainedAt: t0, UpdatedAt: t0}
+	saveList(t, st, []Session{s})
+	if got := mustLoad(t, st); len(got) != 1 || got[0].ExpiresAt.Year() != 2262 {
+		t.Errorf("an expiry in 9999 loads as %+v, want the last time the file can hold", got)
 	}
 }

@@ -146,7 +146,12 @@ func clearInfo(list []Session) {
 // out: Info empty and, when compact is true, Checks in new maps holding
 // only the latest checks.
 func forCaller(all []Session, compact bool) []Session {
-	list := live(all)
+	return handOut(live(all), compact)
+}
+
+// handOut empties the Info of the records of list and, when compact is
+// true, gives them new Checks maps holding only the latest checks.
+func handOut(list []Session, compact bool) []Session {
 	for i := range list {
 		list[i].Info = nil
 		if compact {

@@ -172,7 +172,7 @@ func TestVersion1InfoMigrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(st.Path())
-	if !bytes.HasPrefix(data, []byte(`{"version":3,`)) || bytes.Contains(data, []byte(`"info"`)) {
+	if !bytes.HasPrefix(data, []byte(`{"version":4,`)) || bytes.Contains(data, []byte(`"info"`)) {
 		t.Errorf("file after save:\n%s", data)
 	}
 	for id, want := range map[string]string{"a": `{"uid":2,"db":"qa"}`, "b": `{"uid":6,"db":"qa"}`} {

@@ -122,8 +122,10 @@ func (s *Store) Load() ([]Session, LoadReport, error) {
 	s.setStamp(st)
 	rep.Missing = st == Stamp{}
 	rep.MigratedFrom = from
-	list := forCaller(all, from < 3)
-	rep.Tombstones = len(all) - len(list)
+	// all is this call's own: drop the tombstones in place.
+	n := len(all)
+	list := handOut(slices.DeleteFunc(all, func(s Session) bool { return s.Forgotten }), from < recordsFrom)
+	rep.Tombstones = n - len(list)
 	return list, rep, nil
 }
 

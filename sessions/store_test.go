@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -217,16 +218,16 @@ func TestCorruptFileNeverOverwritesEarlierOne(t *testing.T) {
 func TestNewerVersionRefused(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
-	const future = `{"version":4,"sessions":[{"id":"a","shape":"unknown"}]}`
+	future := fmt.Sprintf(`{"version":%d,"sessions":[{"id":"a","shape":"unknown"}]}`, Version+1)
 	writeFile(t, st.Path(), future, 0o600)
 
 	_, _, loadErr := st.Load()
 	_, updErr := st.Update(func(l []Session) []Session { return l })
 	for op, err := range map[string]error{"Load": loadErr, "Update": updErr} {
 		var ve *VersionError
-		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "version 4") ||
-			!strings.Contains(err.Error(), "version 3") {
-			t.Errorf("%s: %v, want a VersionError naming versions 4 and 3", op, err)
+		if !errors.As(err, &ve) || !strings.Contains(err.Error(), fmt.Sprintf("version %d", Version+1)) ||
+			!strings.Contains(err.Error(), fmt.Sprintf("version %d", Version)) {
+			t.Errorf("%s: %v, want a VersionError naming versions %d and %d", op, err, Version+1, Version)
 		}
 	}
 	if data, _ := os.ReadFile(st.Path()); string(data) != future {
@@ -259,7 +260,7 @@ func TestOldVersionMigrated(t *testing.T) {
 			if _, err := st.Update(func(l []Session) []Session { return l }); err != nil {
 				t.Fatal(err)
 			}
-			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":3,`) {
+			if data, _ := os.ReadFile(st.Path()); !strings.HasPrefix(string(data), `{"version":4,`) {
 				t.Errorf("saved file does not start with the current version: %.40q", data)
 			}
 		})
