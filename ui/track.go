@@ -126,6 +126,12 @@ func (m model) submitTrack() (model, tea.Cmd) {
 	case url == "":
 		t.err = "the server URL is missing"
 		return m, t.focusField(trackURL)
+	case pasted == "":
+		t.err = "the session id is missing"
+		return m, t.focusField(trackSID)
+	case sid == "":
+		t.err = "nothing follows session_id=: paste the cookie's value too"
+		return m, t.focusField(trackSID)
 	case !validSID(sid):
 		t.err = "a sid is printable text without spaces"
 		return m, t.focusField(trackSID)

@@ -50,6 +50,32 @@ func TestTrackPastedCookie(t *testing.T) {
 	}
 }
 
+func TestTrackRefusesWhatIsNoSid(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, paste, want string }{
+		{"nothing", "  ", "the session id is missing"},
+		{"empty cookie", "Cookie: session_id=; frontend_lang=en", "nothing follows session_id=: paste the cookie's value too"},
+		{"two words", "abc def", "a sid is printable text without spaces"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m, _ := newTestModel(t, &fakeClient{}, testOpts{})
+			m, _ = press(t, m, "t")
+			m.track.inputs[trackURL].SetValue("http://odoo18.test")
+			m.track.inputs[trackSID].SetValue(tc.paste)
+			m, _ = press(t, m, "enter")
+			if m.screen != screenTrack || len(m.list.all) != 0 || m.track.err != tc.want {
+				t.Errorf("screen %d, %d sessions, error %q; want the form kept with %q",
+					m.screen, len(m.list.all), m.track.err, tc.want)
+			}
+			if m.track.inputs[trackURL].Value() != "http://odoo18.test" {
+				t.Errorf("URL field lost: %q", m.track.inputs[trackURL].Value())
+			}
+		})
+	}
+}
+
 func TestForgetPromptByState(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
