@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 )
 
 // Errors reported by the store's convenience methods.
@@ -69,16 +68,3 @@ func (e *CorruptError) Error() string {
 
 // Unwrap returns the decoding error.
 func (e *CorruptError) Unwrap() error { return e.Err }
-
-// shellQuote quotes p for a POSIX shell when it holds anything but plain
-// path characters, so the hint can be pasted as is.
-func shellQuote(p string) string {
-	safe := func(r rune) bool {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
-			strings.ContainsRune("/._-+,:@%", r)
-	}
-	if p != "" && strings.IndexFunc(p, func(r rune) bool { return !safe(r) }) < 0 {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
-}

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"al.essio.dev/pkg/shellescape"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,7 @@ func checkDir(dir string) error {
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
 		return &PermissionError{Path: dir, Mode: fi.Mode(), Dir: true,
-			Fix: "chmod 700 " + shellQuote(dir)}
+			Fix: "chmod 700 " + shellescape.Quote(dir)}
 	}
 	return nil
 }
@@ -46,7 +47,7 @@ func checkFile(path string, fi fs.FileInfo) error {
 		return fmt.Errorf("sessions file %s is not a regular file", path)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return &PermissionError{Path: path, Mode: fi.Mode(), Fix: "chmod 600 " + shellQuote(path)}
+		return &PermissionError{Path: path, Mode: fi.Mode(), Fix: "chmod 600 " + shellescape.Quote(path)}
 	}
 	return nil
 }

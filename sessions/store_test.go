@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,13 +142,21 @@ func TestPermissionsRefused(t *testing.T) {
 	}
 }
 
-func TestShellQuoteInHint(t *testing.T) {
+func TestPermissionHintRunsInAShell(t *testing.T) {
 	t.Parallel()
-	if got := shellQuote("/home/o'neil/my state"); got != `'/home/o'\''neil/my state'` {
-		t.Errorf("shellQuote = %s", got)
+	path := filepath.Join(t.TempDir(), "o'neil's state", "sessions.json")
+	st := Open(path, WithClock(fixedClock(t0)))
+	writeFile(t, path, `{"version":1,"sessions":[]}`, 0o644)
+	_, _, err := st.Load()
+	var pe *PermissionError
+	if !errors.As(err, &pe) {
+		t.Fatalf("Load: %v, want a PermissionError", err)
 	}
-	if got := shellQuote("/home/a/.local/state"); got != "/home/a/.local/state" {
-		t.Errorf("shellQuote quoted a plain path: %s", got)
+	if out, err := exec.Command("sh", "-c", pe.Fix).CombinedOutput(); err != nil {
+		t.Fatalf("running the hint %q: %v: %s", pe.Fix, err, out)
+	}
+	if _, _, err := st.Load(); err != nil {
+		t.Errorf("after running %q: %v", pe.Fix, err)
 	}
 }
 
