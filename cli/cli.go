@@ -72,6 +72,7 @@ Without a command, odoo-sessions opens the console.
 
 commands:
   serve-demo   run the built-in Odoo-compatible server alone
+  serve-ssh    serve the console over SSH to the keys of an authorized_keys file
   login        log in and track the session
   check        test a sid through each transport
   logout       log a sid out
@@ -93,6 +94,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve-demo", runServeDemo},
+		{"serve-ssh", runServeSSH},
 		{"login", runLogin},
 		{"check", runCheck},
 		{"logout", runLogout},

@@ -18,53 +18,91 @@ import (
 
 // runConsole opens the console, on the built-in demo server with --demo.
 func runConsole(ctx context.Context, g *globals) error {
-	st, err := g.store()
+	adapter, err := g.consoleStore()
 	if err != nil {
 		return err
 	}
-	adapter := &storeAdapter{s: st}
-	if _, _, err := st.Load(); err != nil {
-		if !errors.As(err, new(*sessions.CorruptError)) {
-			// A store the console may not use (open to others, or from a
-			// newer version) would silently drop every login: refuse.
-			return fmt.Errorf("load tracked sessions: %w", err)
-		}
-		// The file was moved aside: the console's first load says where.
-		adapter.startErr = err
+	sh, err := g.startShared()
+	if err != nil {
+		return err
 	}
-	cfg := ui.Config{
-		NewClient: g.consoleClient,
-		Store:     adapter,
-		Clock:     g.env.Now,
-		Logger:    g.logger,
-		NoColor:   g.env.Getenv("NO_COLOR") != "",
-		Timeout:   g.cfg.Timeout.Duration,
-		IdleLimit: g.cfg.IdleLimit.Duration,
-	}
-	if g.demo {
-		srv, err := newDemoServer(g.odooMajor, g)
-		if err != nil {
-			return err
-		}
-		url, stop, err := srv.Start("127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("start the demo server: %w", err)
-		}
-		defer func() {
-			shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			_ = stop(shutdown)
-		}()
-		cfg.URL, cfg.DB, cfg.FocusLogin = url, demoserver.DemoDatabase, true
-		for _, u := range demoserver.DemoUsers(g.odooMajor) {
-			cfg.DemoUsers = append(cfg.DemoUsers, u.Login+" / "+u.Password+" · "+u.Note)
-		}
-	}
+	defer sh.stop()
+	cfg := g.consoleConfig(sh, adapter, g.env.Getenv("NO_COLOR") != "")
 	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil
+}
+
+// consoleStore opens the sessions file for one console. A store the console
+// may not use (open to others, or from a newer version) would silently drop
+// every login: it is refused. A corrupt one has been moved aside: the
+// console's first load says where.
+func (g *globals) consoleStore() (*storeAdapter, error) {
+	st, err := g.store()
+	if err != nil {
+		return nil, err
+	}
+	adapter := &storeAdapter{s: st}
+	if _, _, err := st.Load(); err != nil {
+		if !errors.As(err, new(*sessions.CorruptError)) {
+			return nil, fmt.Errorf("load tracked sessions: %w", err)
+		}
+		adapter.startErr = err
+	}
+	return adapter, nil
+}
+
+// shared is what the consoles of one process share: with --demo, the
+// built-in server they log in to.
+type shared struct {
+	url, db   string
+	demoUsers []string
+	stop      func()
+}
+
+// startShared starts the demo server when --demo asks for one.
+func (g *globals) startShared() (shared, error) {
+	sh := shared{stop: func() {}}
+	if !g.demo {
+		return sh, nil
+	}
+	srv, err := newDemoServer(g.odooMajor, g)
+	if err != nil {
+		return sh, err
+	}
+	url, stop, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		return sh, fmt.Errorf("start the demo server: %w", err)
+	}
+	sh.stop = func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = stop(shutdown)
+	}
+	sh.url, sh.db = url, demoserver.DemoDatabase
+	for _, u := range demoserver.DemoUsers(g.odooMajor) {
+		sh.demoUsers = append(sh.demoUsers, u.Login+" / "+u.Password+" · "+u.Note)
+	}
+	return sh, nil
+}
+
+// consoleConfig is the configuration of one console on store.
+func (g *globals) consoleConfig(sh shared, store *storeAdapter, noColor bool) ui.Config {
+	return ui.Config{
+		NewClient:  g.consoleClient,
+		Store:      store,
+		Clock:      g.env.Now,
+		Logger:     g.logger,
+		NoColor:    noColor,
+		Timeout:    g.cfg.Timeout.Duration,
+		IdleLimit:  g.cfg.IdleLimit.Duration,
+		URL:        sh.url,
+		DB:         sh.db,
+		FocusLogin: sh.url != "",
+		DemoUsers:  sh.demoUsers,
+	}
 }
 
 // The console reads session_info and check history on demand through

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/charmbracelet/x/term"
 
@@ -21,6 +22,8 @@ type globals struct {
 	cfg     config.Config
 	logger  *slog.Logger
 	logFile io.Closer
+	// outMu serialises what goroutines print on env.Stdout.
+	outMu sync.Mutex
 
 	demo       bool
 	odooMajor  int
