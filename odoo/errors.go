@@ -35,6 +35,9 @@ var (
 	// ErrNeedDatabase means the server could not pick a database on its own
 	// and the request named none.
 	ErrNeedDatabase = errors.New("database name needed")
+	// ErrNoDeviceList means the server keeps no list of its users'
+	// sessions (res.device, which came with Odoo 18).
+	ErrNoDeviceList = errors.New("no device list on this server")
 	// ErrInvalidInput means the caller passed something the client refuses
 	// to send, such as an empty session id or an unknown transport.
 	ErrInvalidInput = errors.New("invalid input")
