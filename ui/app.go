@@ -285,6 +285,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.handleLogoutDone(msg)
 	case detailsDoneMsg:
 		m, cmd = m.handleDetailsDone(msg)
+	case devicesDoneMsg:
+		m, cmd = m.handleDevicesDone(msg)
 	case infoLoadedMsg:
 		m, cmd = m.handleInfoLoaded(msg)
 	default:

@@ -50,13 +50,15 @@ type detailScreen struct {
 	// moduleNotes is, per session ID, the line saying why the REST
 	// module's state is unknown; only this console's logins have one.
 	moduleNotes map[string]string
+	// devices holds, per session ID, the device list last read.
+	devices map[string]deviceList
 
 	width, height int
 }
 
 func newDetailScreen(c *common) detailScreen {
 	return detailScreen{c: c, now: c.clock(), vp: viewport.New(),
-		moduleNotes: map[string]string{}}
+		moduleNotes: map[string]string{}, devices: map[string]deviceList{}}
 }
 
 // SetSize lays the view out again for the new size.
@@ -106,7 +108,7 @@ func (d *detailScreen) update(s sessions.Session) {
 // unless revealed (a REST login's session_info carries it).
 func (d *detailScreen) renderInfo() {
 	d.infoRaw, d.infoSID = append([]byte{}, d.sess.Info...), d.sess.SID
-	d.vp.SetContentLines(maskLines(prettyInfo(d.sess.Info), d.sess.SID, d.reveal))
+	d.vp.SetContentLines(d.paneLines())
 }
 
 // setReveal shows or masks the sid wherever the view shows it.
@@ -168,6 +170,9 @@ func (m model) handleDetailKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Details):
 		m.askDetails(*s)
+		return m, nil
+	case key.Matches(msg, k.Devices):
+		m.askDevices(*s)
 		return m, nil
 	case key.Matches(msg, k.CopyID):
 		m.info("sid copied (OSC 52: the terminal must allow clipboard writes)")
@@ -261,8 +266,8 @@ func (d detailScreen) View() string {
 		b.WriteString("\n" + l)
 	}
 	b.WriteByte('\n')
-	b.WriteString(st.Label.Render(clip(fmt.Sprintf("session_info (↑/↓ pgup/pgdn g/G, %.0f%%)",
-		d.vp.ScrollPercent()*100), d.width)))
+	b.WriteString(st.Label.Render(clip(fmt.Sprintf("%s (↑/↓ pgup/pgdn g/G, %.0f%%)",
+		d.paneTitle(), d.vp.ScrollPercent()*100), d.width)))
 	b.WriteByte('\n')
 	b.WriteString(d.vp.View())
 	return b.String()
@@ -487,7 +492,7 @@ func (d detailScreen) FullHelp() [][]key.Binding {
 	k := d.c.keys
 	return [][]key.Binding{
 		{k.Check, k.CheckHeader, k.CheckCookie, k.CheckParam},
-		{k.Logout, k.Details, k.CopyID, k.Reveal, k.Answer},
+		{k.Logout, k.Details, k.Devices, k.CopyID, k.Reveal, k.Answer},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Back, k.Help, k.Quit},
 	}
 }

@@ -50,6 +50,7 @@ type fakeClient struct {
 
 	moduleState string
 	moduleErr   error
+	devices     []odoo.Device
 	// modulePasswords are the passwords ModuleState was called with.
 	modulePasswords []string
 }
@@ -115,6 +116,11 @@ func (f *fakeClient) ModuleState(_ context.Context, db, login, password,
 	f.mu.Unlock()
 	f.record("module " + db + " " + login + " " + module)
 	return f.moduleState, f.moduleErr
+}
+
+func (f *fakeClient) Devices(_ context.Context, sid string, t odoo.Transport, uid int) ([]odoo.Device, error) {
+	f.record(fmt.Sprintf("devices %s %s %d", sid[:4], t, uid))
+	return f.devices, nil
 }
 
 // fakeStore is an in-memory store that signals every write.

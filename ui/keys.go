@@ -28,6 +28,7 @@ type keyMap struct {
 	CheckCookie key.Binding
 	CheckParam  key.Binding
 	Details     key.Binding
+	Devices     key.Binding
 	CopyID      key.Binding
 	// Answer opens the whole of the last message and the server's answer
 	// to a failure: e, or ctrl+o while a text input has focus (see
@@ -80,6 +81,7 @@ func defaultKeyMap() keyMap {
 		CheckCookie: b([]string{"2"}, "2", "check cookie"),
 		CheckParam:  b([]string{"3"}, "3", "check param"),
 		Details:     b([]string{"d"}, "d", "fetch details"),
+		Devices:     b([]string{"D"}, "D", "server's device list"),
 		CopyID:      b([]string{"y"}, "y", "copy sid"),
 		Answer:      b([]string{"e"}, "e", "full message"),
 
@@ -119,8 +121,8 @@ func (k *keyMap) setTyping(typing, answer bool) {
 	for _, b := range []*key.Binding{
 		&k.Up, &k.Down, &k.Top, &k.Bottom, &k.Login, &k.Check, &k.CheckAll,
 		&k.Logout, &k.Forget, &k.Filter, &k.Reveal, &k.Track, &k.Prune,
-		&k.CheckHeader, &k.CheckCookie, &k.CheckParam, &k.Details, &k.CopyID,
-		&k.Help, &k.Quit,
+		&k.CheckHeader, &k.CheckCookie, &k.CheckParam, &k.Details, &k.Devices,
+		&k.CopyID, &k.Help, &k.Quit,
 	} {
 		b.SetEnabled(!typing)
 	}

@@ -130,6 +130,7 @@ const (
 	confirmForget confirmAction = iota
 	confirmPrune
 	confirmDetails
+	confirmDevices
 )
 
 // confirmation is a pending y/n question. Prompts are short enough for the
@@ -154,6 +155,8 @@ func (m model) handleConfirmKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 			return m, m.forget(c.ids)
 		case confirmDetails:
 			return m, m.detailsCmd(c.ids[0])
+		case confirmDevices:
+			return m, m.devicesCmd(c.ids[0])
 		}
 	case key.Matches(msg, k.No):
 		m.confirm = nil
