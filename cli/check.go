@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,11 +32,13 @@ type checkOutput struct {
 }
 
 func runCheck(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "check", "--url URL --sid SID [--transport header|cookie|param|all] [--json]\n"+
-		"       odoo-sessions check --all [--concurrency 8] [--json]")
+	fs := newFlagSet(g, "check", "--url URL --sid SID [--transport header|cookie|param|all] [--any] [--json]\n"+
+		"       odoo-sessions check --all [--concurrency 8] [--any] [--json]")
 	target := addTargetFlags(fs, "the session id to test", "all", true)
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	all := fs.Bool("all", false, "check every tracked session instead of one sid")
+	anyOK := fs.Bool("any", false, "exit 0 when some transport accepts the sid (it is logged in), "+
+		"instead of only when every one does")
 	conc := fs.Int("concurrency", g.cfg.Concurrency, "with --all: how many requests at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -51,7 +54,7 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 		if *conc < 1 || *conc > 256 {
 			return usagef("check: --concurrency %d: expected 1 to 256", *conc)
 		}
-		return checkAll(ctx, g, ts, *conc, *asJSON)
+		return checkAll(ctx, g, ts, *conc, *asJSON, *anyOK)
 	}
 	c, s, ts, err := target.resolve(g)
 	if err != nil {
@@ -82,19 +85,26 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	} else {
 		printChecks(g.env.Stdout, out)
 	}
-	return checkExit(results)
+	return checkExit([][]odoo.CheckResult{results}, *anyOK)
 }
 
-// checkExit is 0 when every transport accepted, 3 when one got no Odoo
-// answer, 1 otherwise.
-func checkExit(results []odoo.CheckResult) error {
+// checkExit gives the exit code of the checks of some sessions, one group
+// per session: 0 when every transport accepted each session, or with
+// anyOK when some transport did (the session is logged in); 3 when a
+// check that counts got no Odoo answer; 1 otherwise.
+func checkExit(groups [][]odoo.CheckResult, anyOK bool) error {
 	code := ExitOK
-	for _, r := range results {
-		switch {
-		case r.Err != nil && unreachable(r.Err):
-			return &exitError{code: ExitUnreachable}
-		case !r.Accepted:
-			code = ExitRefused
+	for _, results := range groups {
+		if anyOK && slices.ContainsFunc(results, func(r odoo.CheckResult) bool { return r.Accepted }) {
+			continue
+		}
+		for _, r := range results {
+			switch {
+			case r.Err != nil && unreachable(r.Err):
+				return &exitError{code: ExitUnreachable}
+			case !r.Accepted:
+				code = ExitRefused
+			}
 		}
 	}
 	if code != ExitOK {

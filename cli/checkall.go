@@ -35,7 +35,7 @@ func skipReason(s sessions.Session, cancelled bool) string {
 
 // checkAll checks every tracked session that is not logged out, at most
 // conc requests at a time, and records the results.
-func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, asJSON bool) error {
+func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, asJSON, anyOK bool) error {
 	all, err := g.loadSessions()
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 	}
 
 	out := make([]checkAllJSON, 0, len(all))
-	var flat []odoo.CheckResult
+	var checked [][]odoo.CheckResult
 	for i, s := range all {
 		e := checkAllJSON{ID: s.ID, URL: s.URL, Login: s.Login, SID: sessions.MaskSID(s.SID),
 			Results: []checkJSON{}, Diagnosis: []sessions.Finding{}}
@@ -70,8 +70,8 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 		for _, r := range results[i] {
 			probe.RecordCheck(CheckRecord(r), r.At)
 			e.Results = append(e.Results, checkToJSON(r))
-			flat = append(flat, r)
 		}
+		checked = append(checked, results[i])
 		e.State, e.Diagnosis = string(probe.State), probe.Diagnose()
 		out = append(out, e)
 	}
@@ -92,7 +92,7 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 	if ctx.Err() != nil {
 		return &exitError{code: ExitRefused, err: fmt.Errorf("check --all: stopped before the end")}
 	}
-	return checkExit(flat)
+	return checkExit(checked, anyOK)
 }
 
 // runChecks runs the checks of every session, conc sessions at a time;

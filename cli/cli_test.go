@@ -354,3 +354,24 @@ func TestLogoutAutoOnCookieOnlyServer(t *testing.T) {
 		t.Fatalf("list after the logout:\n%s", r.stdout)
 	}
 }
+
+func TestCheckAny(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 16) // reads the sid only from the cookie
+	sid := h.login("demo", "demo").SID
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"check", "--url", h.url, "--sid", sid}, ExitRefused},
+		{[]string{"check", "--url", h.url, "--sid", sid, "--any"}, ExitOK},
+		{[]string{"check", "--url", h.url, "--sid", sid, "--any", "--transport", "header"}, ExitRefused},
+		{[]string{"check", "--all"}, ExitRefused},
+		{[]string{"check", "--all", "--any"}, ExitOK},
+		{[]string{"check", "--url", h.url, "--sid", "0000000000000000000000000000000000000000", "--any"}, ExitRefused},
+	} {
+		if r := h.run("", nil, tc.args...); r.code != tc.want {
+			t.Errorf("%v: exit %d, want %d; stderr %q", tc.args, r.code, tc.want, r.stderr)
+		}
+	}
+}
