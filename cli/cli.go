@@ -79,6 +79,7 @@ commands:
   list         show the tracked sessions
   track        track a sid obtained elsewhere
   info         what a server is: version, databases, REST login route
+  devices      the sessions Odoo 18 records for a sid's user (res.device)
   demo-totp    print the current two-factor code of the demo user totp
 
 Run 'odoo-sessions COMMAND --help' for the flags of a command.
@@ -101,6 +102,7 @@ func commands() []command {
 		{"list", runList},
 		{"track", runTrack},
 		{"info", runInfo},
+		{"devices", runDevices},
 		{"demo-totp", runDemoTOTP},
 	}
 }

@@ -375,3 +375,50 @@ func TestCheckAny(t *testing.T) {
 		}
 	}
 }
+
+func TestDevices(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 18)
+	first := h.login("demo", "demo").SID
+	second := h.login("demo", "demo").SID
+	if r := h.run("", nil, "logout", "--url", h.url, "--sid", first); r.code != ExitOK {
+		t.Fatalf("logout: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r := h.run(second+"\n", nil, "devices", "--url", h.url, "--sid-stdin", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("devices: exit %d, stderr %q", r.code, r.stderr)
+	}
+	var out devicesOutput
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("devices --json: %v\n%s", err, r.stdout)
+	}
+	if out.UID == 0 || len(out.Devices) != 2 {
+		t.Fatalf("devices = %+v, want both logins of the user", out)
+	}
+	byState := map[string]deviceJSON{}
+	for _, d := range out.Devices {
+		byState[d.TrackedState] = d
+	}
+	if d := byState["active"]; !d.ThisSession || d.Session != sessions.MaskSID(second) {
+		t.Errorf("the asking session's row: %+v", d)
+	}
+	if d := byState["logged-out"]; d.ThisSession || d.Session != sessions.MaskSID(first) {
+		t.Errorf("the logged-out session's row: %+v; Odoo keeps it until revoked", d)
+	}
+	if strings.Contains(r.stdout, first[:12]) || strings.Contains(r.stdout, second[:12]) {
+		t.Errorf("a sid shows unmasked:\n%s", r.stdout)
+	}
+
+	text := h.run(second+"\n", nil, "devices", "--url", h.url, "--sid-stdin")
+	if text.code != ExitOK || !strings.Contains(text.stdout, "this session "+sessions.MaskSID(second)) ||
+		!strings.Contains(text.stdout, "a row is not proof that a sid works") {
+		t.Errorf("devices: exit %d\n%s", text.code, text.stdout)
+	}
+
+	old := newHarness(t, 16)
+	sid := old.login("demo", "demo").SID
+	r = old.run("", nil, "devices", "--url", old.url, "--sid", sid)
+	if r.code != ExitRefused || !strings.Contains(r.stderr, "keeps no list of its users' sessions") {
+		t.Errorf("devices on Odoo 16: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
