@@ -16,6 +16,18 @@ func trackedSession() sessions.Session {
 		ObtainedAt: t0, Method: "tracked", State: sessions.StateActive, UpdatedAt: t0}
 }
 
+// submitTrack fills the track form with a URL on odoo18.test and paste as
+// the sid, and submits it.
+func submitTrack(t *testing.T, paste string) model {
+	t.Helper()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{})
+	m, _ = press(t, m, "t")
+	m.track.inputs[trackURL].SetValue("http://odoo18.test")
+	m.track.inputs[trackSID].SetValue(paste)
+	m, _ = press(t, m, "enter")
+	return m
+}
+
 func TestTrackPastedCookie(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -31,11 +43,7 @@ func TestTrackPastedCookie(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			m, _ := newTestModel(t, &fakeClient{}, testOpts{})
-			m, _ = press(t, m, "t")
-			m.track.inputs[trackURL].SetValue("http://odoo18.test")
-			m.track.inputs[trackSID].SetValue(tc.paste)
-			m, _ = press(t, m, "enter")
+			m := submitTrack(t, tc.paste)
 			if m.screen != screenList || len(m.list.all) != 1 {
 				t.Fatalf("screen %d, %d sessions, error %q", m.screen, len(m.list.all), m.track.err)
 			}
@@ -60,11 +68,7 @@ func TestTrackRefusesWhatIsNoSid(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			m, _ := newTestModel(t, &fakeClient{}, testOpts{})
-			m, _ = press(t, m, "t")
-			m.track.inputs[trackURL].SetValue("http://odoo18.test")
-			m.track.inputs[trackSID].SetValue(tc.paste)
-			m, _ = press(t, m, "enter")
+			m := submitTrack(t, tc.paste)
 			if m.screen != screenTrack || len(m.list.all) != 0 || m.track.err != tc.want {
 				t.Errorf("screen %d, %d sessions, error %q; want the form kept with %q",
 					m.screen, len(m.list.all), m.track.err, tc.want)
