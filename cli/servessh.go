@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"al.essio.dev/pkg/shellescape"
 	"bufio"
 	"bytes"
 	"context"
@@ -14,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"al.essio.dev/pkg/shellescape"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"

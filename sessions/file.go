@@ -1,7 +1,6 @@
 package sessions
 
 import (
-	"al.essio.dev/pkg/shellescape"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"al.essio.dev/pkg/shellescape"
 )
 
 // Stamp identifies one saved version of the sessions file. Comparing stamps
