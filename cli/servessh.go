@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"al.essio.dev/pkg/shellescape"
-
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
