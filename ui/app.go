@@ -372,6 +372,15 @@ func (m model) handleTick(msg tickMsg) (model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// catchUp moves the console's clock to at when a reply was stamped after the
+// last tick, so that a clock restarted by that reply never shows more than
+// its whole length left.
+func (m *model) catchUp(at time.Time) {
+	if at.After(m.now) {
+		m.now, m.detail.now, m.list.now = at, at, at
+	}
+}
+
 // busyWriting is true while local changes have not reached the store.
 func (m model) busyWriting() bool {
 	return m.saving || len(m.unsaved) > 0 || m.bulk.active

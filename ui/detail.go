@@ -243,8 +243,7 @@ func (d detailScreen) View() string {
 	}
 	b.WriteString(st.Title.Render(clip(d.titleText(), d.width)))
 	b.WriteByte('\n')
-	line("user", fmt.Sprintf("%s (uid %d) · %s · obtained %s",
-		orDash(odoo.Sanitize(s.UserName, 60)), s.UID, methodWords(s.Method),
+	line("user", fmt.Sprintf("%s · %s · obtained %s", d.userText(), methodWords(s.Method),
 		d.minute(s.ObtainedAt)))
 	line("server", d.moduleLine())
 	reveal := " · r reveals"
@@ -284,6 +283,16 @@ func (d detailScreen) titleText() string {
 		t += " · Odoo " + v
 	}
 	return t + " · " + sessionState(s, d.now, d.c.idleLimit)
+}
+
+// userText names the session's user, or says how to learn it: a tracked
+// sid comes with no user until its details are fetched.
+func (d detailScreen) userText() string {
+	s := d.sess
+	if s.UID == 0 && s.UserName == "" {
+		return "unknown: d asks the server"
+	}
+	return fmt.Sprintf("%s (uid %d)", orDash(odoo.Sanitize(s.UserName, 60)), s.UID)
 }
 
 // methodWords says how the sid was obtained.

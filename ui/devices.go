@@ -134,6 +134,7 @@ func (m model) handleDevicesDone(msg devicesDoneMsg) (model, tea.Cmd) {
 		list.rows = append(list.rows, row)
 	}
 	m.detail.setDevices(s.ID, list)
+	m.catchUp(msg.at)
 	s.SavedAt, s.UpdatedAt = msg.at, m.now
 	m.list.refresh(s.ID)
 	m.syncDetail()

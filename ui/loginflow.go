@@ -157,6 +157,7 @@ func (m model) handleLoginDone(msg loginDoneMsg) (model, tea.Cmd) {
 	if l.totp {
 		module = l.totpModule
 	}
+	m.catchUp(msg.at)
 	s := sessionFromLogin(msg, res, msg.at)
 	s.RESTModule = module.state
 	if module.state == "" && (module.note != "" || module.routeMissing) {

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -146,6 +147,33 @@ func TestTrackedDetails(t *testing.T) {
 	}
 	if row := m.list.rowView(0); !strings.Contains(row, "demo") {
 		t.Errorf("row after details %q", row)
+	}
+}
+
+// TestTrackedDetailsLateReply fetches the details of a tracked sid with a
+// reply stamped after the console's last tick: the user line names nobody
+// before, and the idle clock then shows its whole length, not more.
+func TestTrackedDetailsLateReply(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{info: odoo.SessionInfo{UID: 6, Name: "Marc Demo", Username: "demo"}}
+	m, _ := newTestModel(t, fc, testOpts{session: []sessions.Session{trackedSession()}})
+	m, _ = press(t, m, "enter")
+	if v := m.detail.View(); !strings.Contains(v, "user      unknown: d asks the server") ||
+		strings.Contains(v, "uid 0") {
+		t.Errorf("user line of an unidentified sid:\n%s", v)
+	}
+	m, _ = press(t, m, "d")
+	m, cmd := press(t, m, "y")
+	msg := waitMsg[detailsDoneMsg](t, cmd)
+	msg.at = t0.Add(700 * time.Millisecond)
+	m = send(t, m, msg)
+
+	v := m.detail.View()
+	if !strings.Contains(v, "Marc Demo (uid 6)") {
+		t.Errorf("user line after details:\n%s", v)
+	}
+	if !strings.Contains(v, "· 7d 00:00:00 left") {
+		t.Errorf("idle clock after a late reply, want its whole 7 days left:\n%s", v)
 	}
 }
 
