@@ -45,6 +45,7 @@ type fakeClient struct {
 	logoutErr error
 	info      odoo.SessionInfo
 	version   odoo.ServerVersion
+	verErr    error
 	dbs       []string
 	dbErr     error
 
@@ -101,7 +102,7 @@ func (f *fakeClient) Logout(_ context.Context, sid string, t odoo.Transport) (od
 
 func (f *fakeClient) Version(context.Context) (odoo.ServerVersion, error) {
 	f.record("version")
-	return f.version, nil
+	return f.version, f.verErr
 }
 
 func (f *fakeClient) ListDatabases(context.Context) ([]string, error) {

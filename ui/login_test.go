@@ -216,6 +216,18 @@ func TestLoginProbe(t *testing.T) {
 	if !strings.Contains(m.login.dbNote, "list_db is off") {
 		t.Errorf("db note %q does not say listing is disabled", m.login.dbNote)
 	}
+
+	// A dead server fails both questions the same way: said once.
+	dead := fmt.Errorf("%w: connection refused", odoo.ErrUnreachable)
+	fc.verErr, fc.dbErr = dead, fmt.Errorf("list databases: %w", dead)
+	m.login.inputs[fieldURL].SetValue("http://dead.test")
+	m.login.focusField(fieldURL)
+	m, cmd = press(t, m, "tab")
+	m = send(t, m, waitMsg[probeDoneMsg](t, cmd))
+	if n := strings.Count(viewText(m), "cannot reach"); n != 1 || m.login.dbNote != "" {
+		t.Errorf("a dead server is named %d times, db note %q:\n%s", n, m.login.dbNote,
+			viewText(m))
+	}
 }
 
 func TestLoginSessionRecord(t *testing.T) {

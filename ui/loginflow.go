@@ -38,8 +38,10 @@ func (l *loginScreen) handleProbeDone(msg probeDoneMsg) {
 		l.version = "Odoo " + odoo.Sanitize(msg.version.Version, 40)
 	}
 	switch {
-	case msg.dbErr != nil && msg.dbErr == msg.verErr:
-		// No client for this URL: the version line says why already.
+	case msg.dbErr != nil && (msg.dbErr == msg.verErr ||
+		msg.verErr != nil && errorText(msg.dbErr, host) == errorText(msg.verErr, host)):
+		// No client for this URL, or the same failure twice (a dead
+		// server): the version line says why already.
 		l.dbNote = ""
 	case msg.dbErr != nil && errors.Is(msg.dbErr, odoo.ErrListingDisabled):
 		l.dbNote = "the server does not list its databases (list_db is off): type the name"
