@@ -387,6 +387,10 @@ func (l listScreen) ShortHelp() []key.Binding {
 	if l.filtering {
 		return []key.Binding{k.Submit, k.Back}
 	}
+	if len(l.all) == 0 {
+		// Nothing to open, check or forget yet.
+		return []key.Binding{k.Answer, k.Login, k.Track, k.Help, k.Quit}
+	}
 	return []key.Binding{k.Answer, k.Open, k.Login, k.Check, k.Logout, k.Forget, k.Filter,
 		k.Reveal, k.Help, k.Quit}
 }

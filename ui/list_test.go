@@ -375,6 +375,24 @@ func TestQuitAndHelp(t *testing.T) {
 	}
 }
 
+// TestEmptyListHelp offers only what an empty list can do.
+func TestEmptyListHelp(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{w: 100, h: 30})
+	lines := strings.Split(strings.TrimRight(viewText(m), "\n"), "\n")
+	help := lines[len(lines)-1]
+	for _, want := range []string{"n new login", "t track"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help %q lacks %q", help, want)
+		}
+	}
+	for _, not := range []string{"details", "check", "log out", "forget"} {
+		if strings.Contains(help, not) {
+			t.Errorf("help %q offers %q on an empty list", help, not)
+		}
+	}
+}
+
 func TestBulkCheck(t *testing.T) {
 	t.Parallel()
 	fc := &fakeClient{accept: map[odoo.Transport]bool{"cookie": true}}
