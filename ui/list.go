@@ -79,7 +79,6 @@ func (l *listScreen) restyle() {
 // SetSize sets the body size and lays the columns out.
 func (l *listScreen) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.filter.SetWidth(max(1, w-4))
 	l.relayout()
 }
 
@@ -359,11 +358,13 @@ func (l listScreen) View() string {
 		b.WriteByte('\n')
 		b.WriteString(l.rowView(fi))
 	}
+	shown := end - l.offset
 	if len(l.filtered) == 0 {
 		b.WriteString("\n" + l.c.styles.Faint.Render("no session matches the filter"))
+		shown = 1
 	}
 	if l.filtering || l.query != "" {
-		for i := end - l.offset; i < l.visibleRows(); i++ {
+		for i := shown; i < l.visibleRows(); i++ {
 			b.WriteByte('\n')
 		}
 		b.WriteByte('\n')
@@ -375,7 +376,11 @@ func (l listScreen) View() string {
 func (l listScreen) filterLine() string {
 	count := fmt.Sprintf(" (%d of %d)", len(l.filtered), len(l.all))
 	if l.filtering {
-		return l.filter.View() + l.c.styles.Faint.Render(count)
+		// The input pads itself to its width: leave room for the count
+		// and the cursor after it.
+		in := l.filter
+		in.SetWidth(max(1, l.width-ansi.StringWidth(in.Prompt)-ansi.StringWidth(count)-1))
+		return in.View() + l.c.styles.Faint.Render(count)
 	}
 	return l.c.styles.Faint.Render(clip("filter: "+l.query+count+" · / edits, esc clears",
 		l.width))

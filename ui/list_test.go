@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
@@ -333,6 +334,39 @@ func TestFilter(t *testing.T) {
 	if m.list.filtering || len(m.list.filtered) != 1 ||
 		!strings.Contains(viewText(m), "filter: prod (1 of 3)") {
 		t.Errorf("enter did not keep the filter:\n%s", viewText(m))
+	}
+}
+
+// TestFilterLineFits keeps the filter line, with its count, on screen
+// while typing, over many sessions and over none that match.
+func TestFilterLineFits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, query, want string }{
+		{"matches", "user42", "(99 of 10000)"},
+		{"none", "nobody", "(0 of 10000)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m, _ := newTestModel(t, &fakeClient{}, testOpts{session: manySessions(10000),
+				w: 120, h: 40})
+			m, _ = press(t, m, "G")
+			m, _ = press(t, m, "/")
+			m = typeText(t, m, tc.query)
+			lines := strings.Split(strings.TrimRight(viewText(m), "\n"), "\n")
+			if len(lines) != 40 {
+				t.Errorf("%d lines on a 40-line screen", len(lines))
+			}
+			filter := lines[len(lines)-3] // above the status and help lines
+			if !strings.HasPrefix(strings.TrimSpace(filter), "/ "+tc.query) ||
+				!strings.HasSuffix(strings.TrimSpace(filter), tc.want) {
+				t.Errorf("filter line %q, want the query and %q", filter, tc.want)
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > 120 {
+					t.Errorf("line %d is %d wide: %q", i, w, l)
+				}
+			}
+		})
 	}
 }
 
