@@ -91,17 +91,18 @@ func (g *globals) startShared() (shared, error) {
 // consoleConfig is the configuration of one console on store.
 func (g *globals) consoleConfig(sh shared, store *storeAdapter, noColor bool) ui.Config {
 	return ui.Config{
-		NewClient:  g.consoleClient,
-		Store:      store,
-		Clock:      g.env.Now,
-		Logger:     g.logger,
-		NoColor:    noColor,
-		Timeout:    g.cfg.Timeout.Duration,
-		IdleLimit:  g.cfg.IdleLimit.Duration,
-		URL:        sh.url,
-		DB:         sh.db,
-		FocusLogin: sh.url != "",
-		DemoUsers:  sh.demoUsers,
+		NewClient:   g.consoleClient,
+		Store:       store,
+		Clock:       g.env.Now,
+		Logger:      g.logger,
+		NoColor:     noColor,
+		Timeout:     g.cfg.Timeout.Duration,
+		Concurrency: g.cfg.Concurrency,
+		IdleLimit:   g.cfg.IdleLimit.Duration,
+		URL:         sh.url,
+		DB:          sh.db,
+		FocusLogin:  sh.url != "",
+		DemoUsers:   sh.demoUsers,
 	}
 }
 

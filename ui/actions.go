@@ -314,7 +314,7 @@ func logoutFailure(t odoo.Transport, err error, host string, inDetail bool) stri
 	return fmt.Sprintf("log out through the %s: %s", t, errorText(err, host))
 }
 
-// startBulk checks every session, at most maxInFlight at a time.
+// startBulk checks every session, at most m.inFlight at a time.
 func (m model) startBulk() (model, tea.Cmd) {
 	if m.bulk.active {
 		m.info("a check of every session is already running: esc stops it")
@@ -335,7 +335,7 @@ func (m model) startBulk() (model, tea.Cmd) {
 // launchBulk fills the free slots of a bulk check.
 func (m *model) launchBulk() tea.Cmd {
 	var cmds []tea.Cmd
-	for m.bulk.inFlight < maxInFlight && len(m.bulk.queue) > 0 {
+	for m.bulk.inFlight < m.inFlight && len(m.bulk.queue) > 0 {
 		id := m.bulk.queue[0]
 		m.bulk.queue = m.bulk.queue[1:]
 		s := m.list.session(id)

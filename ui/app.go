@@ -93,6 +93,9 @@ type Config struct {
 	FocusLogin bool
 	// Timeout bounds every request; 15 seconds when zero.
 	Timeout time.Duration
+	// Concurrency bounds the sessions a check of every session tests at
+	// once; DefaultConcurrency when zero.
+	Concurrency int
 	// IdleLimit is the server's idle limit; sessions.IdleLimit when zero.
 	IdleLimit time.Duration
 	// Location is the zone of "local" times; time.Local when nil.
@@ -134,8 +137,9 @@ type bulkCheck struct {
 	accepted, refused, failed int
 }
 
-// maxInFlight bounds the sessions a bulk check tests at once.
-const maxInFlight = 8
+// DefaultConcurrency is how many sessions a check of every session tests
+// at once unless Config says otherwise.
+const DefaultConcurrency = 8
 
 // model is the console's only tea.Model.
 type model struct {
@@ -143,6 +147,8 @@ type model struct {
 	store   SessionStore
 	pool    *clientPool
 	timeout time.Duration
+	// inFlight bounds the sessions a bulk check tests at once.
+	inFlight int
 
 	width, height int
 	now           time.Time
@@ -195,6 +201,9 @@ func New(cfg Config) tea.Model {
 	if cfg.IdleLimit <= 0 {
 		cfg.IdleLimit = sessions.IdleLimit
 	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
@@ -217,6 +226,7 @@ func New(cfg Config) tea.Model {
 		store:    cfg.Store,
 		pool:     newClientPool(cfg.NewClient),
 		timeout:  cfg.Timeout,
+		inFlight: cfg.Concurrency,
 		now:      cfg.Clock(),
 		tickTag:  1,
 		list:     newListScreen(c),

@@ -432,15 +432,15 @@ func TestBulkCheck(t *testing.T) {
 	fc := &fakeClient{accept: map[odoo.Transport]bool{"cookie": true}}
 	m, _ := newTestModel(t, fc, testOpts{session: manySessions(20)})
 	m, cmd := press(t, m, "C")
-	if !m.bulk.active || m.bulk.inFlight != maxInFlight || len(m.bulk.queue) != 12 {
+	if !m.bulk.active || m.bulk.inFlight != DefaultConcurrency || len(m.bulk.queue) != 12 {
 		t.Fatalf("bulk %+v", m.bulk)
 	}
 	if !strings.Contains(viewText(m), "checking 0/20") {
 		t.Error("no progress shown")
 	}
-	done := waitMsgs[checkDoneMsg](t, cmd, maxInFlight)
+	done := waitMsgs[checkDoneMsg](t, cmd, DefaultConcurrency)
 	m, cmd = sendCmd(t, m, done[0])
-	if m.bulk.inFlight != maxInFlight || m.bulk.done != 1 {
+	if m.bulk.inFlight != DefaultConcurrency || m.bulk.done != 1 {
 		t.Fatalf("after one reply: %+v", m.bulk)
 	}
 	m, _ = press(t, m, "esc")
@@ -457,6 +457,22 @@ func TestBulkCheck(t *testing.T) {
 	}
 	if !strings.Contains(m.status.text, "stopped: 9 of 20: 9 accepted") {
 		t.Errorf("status %q", m.status.text)
+	}
+}
+
+// TestBulkCheckConcurrency takes its bound from the configuration.
+func TestBulkCheckConcurrency(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{session: manySessions(20),
+		cfg: func(c *Config) { c.Concurrency = 3 }})
+	m, cmd := press(t, m, "C")
+	if m.bulk.inFlight != 3 || len(m.bulk.queue) != 17 {
+		t.Fatalf("bulk with concurrency 3: %d in flight, %d queued", m.bulk.inFlight,
+			len(m.bulk.queue))
+	}
+	m, _ = sendCmd(t, m, waitMsgs[checkDoneMsg](t, cmd, 3)[0])
+	if m.bulk.inFlight != 3 || m.bulk.done != 1 {
+		t.Errorf("after one reply: %d in flight, %d done", m.bulk.inFlight, m.bulk.done)
 	}
 }
 
