@@ -29,7 +29,13 @@ func runConsole(ctx context.Context, g *globals) error {
 	defer sh.stop()
 	cfg := g.consoleConfig(sh, adapter, g.env.Getenv("NO_COLOR") != "")
 	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx))
-	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+	final, err := p.Run()
+	// A signal ends the program without waiting for the console's last
+	// writes: make them here.
+	if _, werr := ui.WriteLeft(final); werr != nil {
+		return fmt.Errorf("console: %w", werr)
+	}
+	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil

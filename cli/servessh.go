@@ -67,7 +67,7 @@ func runServeSSH(ctx context.Context, g *globals, args []string) error {
 		// Read again at every login: removing a line revokes that key.
 		wish.WithAuthorizedKeys(keysPath),
 		wish.WithMiddleware(
-			bm.Middleware(g.sshConsole(sh)),
+			bm.MiddlewareWithProgramHandler(g.sshConsole(sh)),
 			g.sshDoor(),
 		),
 	)
@@ -181,19 +181,37 @@ func loadHostKey(path string) (string, error) {
 // sshConsole opens a console for each connection, with a store of its own
 // on the shared sessions file, so that each console notices the others'
 // saves as two terminals' consoles do.
-func (g *globals) sshConsole(sh shared) bm.Handler {
-	return func(s ssh.Session) (tea.Model, []tea.ProgramOption) {
+func (g *globals) sshConsole(sh shared) bm.ProgramHandler {
+	return func(s ssh.Session) *tea.Program {
 		store, err := g.consoleStore()
 		if err != nil {
 			wish.Fatalln(s, "odoo-sessions: "+odoo.Sanitize(err.Error(), 400))
-			return nil, nil
+			return nil
 		}
 		noColor := slices.ContainsFunc(s.Environ(), func(kv string) bool {
 			v, ok := strings.CutPrefix(kv, "NO_COLOR=")
 			return ok && v != ""
 		})
-		return ui.New(g.consoleConfig(sh, store, noColor)), nil
+		m := ui.New(g.consoleConfig(sh, store, noColor))
+		// The filter replaces the one of MakeOptions, so it also does that
+		// one's work: a console over SSH cannot be suspended.
+		return tea.NewProgram(m, append(bm.MakeOptions(s), tea.WithFilter(g.sshFilter))...)
 	}
+}
+
+// sshFilter makes, when a connection closes and its console quits, the
+// writes the console had not made yet: the program then ends without
+// waiting for them.
+func (g *globals) sshFilter(m tea.Model, msg tea.Msg) tea.Msg {
+	switch msg.(type) {
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	case tea.QuitMsg:
+		if n, err := ui.WriteLeft(m); err != nil {
+			g.logger.Error("ssh console closed with sessions not written", "count", n, "err", err)
+		}
+	}
+	return msg
 }
 
 // sshDoor turns away connections without a terminal (ssh -T, or a

@@ -28,12 +28,12 @@ func (m model) routeKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	k := m.c.keys
 	switch {
 	case key.Matches(msg, k.Kill):
-		return m, tea.Quit
+		return m.quit()
 	case m.confirm != nil:
 		return m.handleConfirmKey(msg)
 	case m.help.ShowAll:
 		if key.Matches(msg, k.Quit) {
-			return m, tea.Quit
+			return m.quit()
 		}
 		if key.Matches(msg, k.Help, k.Back) {
 			m.help.ShowAll = false
@@ -46,7 +46,7 @@ func (m model) routeKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		m.help.ShowAll = true
 		return m, nil
 	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Answer):
 		if msg := m.currentMessage(); msg != nil && m.screen != screenAnswer {
 			m.answer.open(*msg, m.screen, m.list.reveal)

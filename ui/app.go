@@ -185,6 +185,8 @@ type model struct {
 	inflight map[string]sessions.Session
 	unsaved  map[string]sessions.Session
 	storeFP  storeFingerprint
+	// quitting is set once a quit waits for the last writes.
+	quitting bool
 }
 
 // New builds the console from cfg.
@@ -375,6 +377,11 @@ func (m model) handleTick(msg tickMsg) (model, tea.Cmd) {
 	m.detail.now = m.now
 	m.list.now = m.now
 	cmds := []tea.Cmd{tickCmd(m.c.clock, m.tickTag)}
+	if m.ticks%2 == 0 {
+		// What a check of every session recorded, or what a failed write
+		// left queued.
+		cmds = append(cmds, m.flush())
+	}
 	if m.ticks%2 == 0 && m.watchKey == 0 && m.loadKey == 0 && !m.busyWriting() {
 		m.watchKey = m.nextKey()
 		cmds = append(cmds, watchStoreCmd(m.store, m.watchKey, m.storeFP))

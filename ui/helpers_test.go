@@ -131,6 +131,8 @@ type fakeStore struct {
 	changed bool
 	loads   int
 	writes  chan struct{}
+	// err, when set, fails every Update.
+	err error
 }
 
 func newFakeStore(list ...sessions.Session) *fakeStore {
@@ -148,6 +150,9 @@ func (s *fakeStore) Load() ([]sessions.Session, error) {
 func (s *fakeStore) Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
 	s.list = copySessions(fn(copySessions(s.list)))
 	s.writes <- struct{}{}
 	return copySessions(s.list), nil

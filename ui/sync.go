@@ -20,9 +20,21 @@ func (m *model) persist(recs ...sessions.Session) tea.Cmd {
 	for _, r := range recs {
 		m.unsaved[r.ID] = cloneSession(r)
 	}
+	return m.flushUnlessBulk()
+}
+
+// flushUnlessBulk writes the queued records, except while a check of every
+// session runs: it records thousands of results, which then go to the store
+// with every other tick and at its end, not in one whole-file save after
+// another that would slow the check down.
+func (m *model) flushUnlessBulk() tea.Cmd {
+	if m.bulk.active && !m.quitting {
+		return nil
+	}
 	return m.flush()
 }
 
+// flush sends the queued records to the store unless a write is on its way.
 func (m *model) flush() tea.Cmd {
 	if m.saving || len(m.unsaved) == 0 {
 		return nil
@@ -47,11 +59,71 @@ func (m model) handleSessionsSaved(msg sessionsSavedMsg) (model, tea.Cmd) {
 	case isCorrupt(msg.err):
 		return m, m.writeBack("saving sessions", msg.err, failed)
 	case msg.err != nil:
-		m.fail("saving sessions: " + odoo.Sanitize(msg.err.Error(), maxErrText))
+		// Kept for the next try, with the tick: the cause (a mode, a full
+		// disk) may be mended while the console runs.
+		for id, r := range failed {
+			if _, newer := m.unsaved[id]; !newer {
+				m.unsaved[id] = r
+			}
+		}
+		text := "saving sessions: " + odoo.Sanitize(msg.err.Error(), maxErrText)
+		if m.quitting {
+			text += "; not written yet: q again quits without them"
+		}
+		m.fail(text)
+		return m, nil
 	case !m.bulk.active:
 		m.adopt(msg.list, msg.fp)
 	}
+	if m.quitting && !m.unwritten() {
+		return m, tea.Quit
+	}
+	return m, m.flushUnlessBulk()
+}
+
+// unwritten reports whether changes made here have not all reached the store.
+func (m model) unwritten() bool {
+	return m.saving || len(m.unsaved) > 0
+}
+
+// quit ends the console once its changes are in the store: a login made a
+// moment ago must not be lost with the process. Asked again, or when the
+// last write failed, it quits at once.
+func (m model) quit() (model, tea.Cmd) {
+	if m.quitting || !m.unwritten() {
+		return m, tea.Quit
+	}
+	m.quitting = true
+	n := len(m.unsaved) + len(m.inflight)
+	m.info(fmt.Sprintf("writing %s to the sessions file before quitting · q again quits now",
+		plural(n, "session", "sessions")))
 	return m, m.flush()
+}
+
+// WriteLeft writes to the store what the console whose program ended with
+// final had changed but not yet written: the program can end on a signal or
+// a closed SSH connection while a write is on its way or queued. Records go
+// in by ID, as the console's own writes do. It returns how many it wrote, or
+// tried to.
+func WriteLeft(final tea.Model) (int, error) {
+	m, ok := final.(model)
+	if !ok || !m.unwritten() {
+		return 0, nil
+	}
+	left := maps.Clone(m.inflight)
+	if left == nil {
+		left = map[string]sessions.Session{}
+	}
+	maps.Copy(left, m.unsaved)
+	recs := slices.Collect(maps.Values(left))
+	_, err := m.store.Update(func(cur []sessions.Session) []sessions.Session {
+		return mergeRecords(cur, recs)
+	})
+	if err != nil {
+		return len(recs), fmt.Errorf("write the last %s: %w",
+			plural(len(recs), "session", "sessions"), err)
+	}
+	return len(recs), nil
 }
 
 // handleSessionsLoaded takes the store's content at start-up or after
