@@ -398,6 +398,13 @@ func (m *model) catchUp(at time.Time) {
 	}
 }
 
+// serverSaved restarts the idle clock of s: the server saved the session
+// when it answered at at.
+func (m *model) serverSaved(s *sessions.Session, at time.Time) {
+	m.catchUp(at)
+	s.SavedAt, s.UpdatedAt = at, m.now
+}
+
 // busyWriting is true while local changes have not reached the store.
 func (m model) busyWriting() bool {
 	return m.saving || len(m.unsaved) > 0 || m.bulk.active

@@ -36,8 +36,7 @@ func (m model) handleDetailsDone(msg detailsDoneMsg) (model, tea.Cmd) {
 		return m, nil
 	}
 
-	m.catchUp(msg.at)
-	s.SavedAt, s.UpdatedAt = msg.at, m.now
+	m.serverSaved(s, msg.at)
 	if len(msg.info.Raw) > 0 {
 		s.Info = msg.info.Raw
 	}

@@ -134,8 +134,7 @@ func (m model) handleDevicesDone(msg devicesDoneMsg) (model, tea.Cmd) {
 		list.rows = append(list.rows, row)
 	}
 	m.detail.setDevices(s.ID, list)
-	m.catchUp(msg.at)
-	s.SavedAt, s.UpdatedAt = msg.at, m.now
+	m.serverSaved(s, msg.at)
 	m.list.refresh(s.ID)
 	m.syncDetail()
 	m.info(fmt.Sprintf("the server lists %s for this user; the idle clock restarted",
