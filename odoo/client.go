@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
@@ -362,9 +363,22 @@ func (c *Client) transportError(ctx context.Context, k call, err error) error {
 		return c.failCall(k, ErrTimeout, "the connection timed out", nil)
 	case errors.As(err, &dnsErr):
 		return c.failCall(k, ErrUnreachable, "host name not found", sanitizedError(dnsErr))
+	case brokenAnswer(err):
+		// Something listens there and answered, but not in HTTP.
+		return c.failCall(k, ErrNotOdoo, "the answer is not valid HTTP", sanitizedError(err))
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return c.failCall(k, ErrUnreachable, "the server closed the connection without an answer",
+			nil)
 	default:
 		return c.failCall(k, ErrUnreachable, "no answer from the server", sanitizedError(err))
 	}
+}
+
+// brokenAnswer reports whether err says the server's answer could not be
+// parsed as HTTP: a bad status line or header.
+func brokenAnswer(err error) bool {
+	var pe textproto.ProtocolError
+	return errors.As(err, &pe) || strings.Contains(err.Error(), "malformed HTTP")
 }
 
 // sanitizedError returns err's text, sanitized, as a new error: the text of

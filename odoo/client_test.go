@@ -96,6 +96,76 @@ func TestUnreachable(t *testing.T) {
 	assertCleanError(t, err, c.URL())
 }
 
+// rawServer answers every connection with raw, whatever the request, and
+// closes it.
+func rawServer(t *testing.T, raw string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				buf := make([]byte, 4096)
+				_, _ = conn.Read(buf)
+				_, _ = io.WriteString(conn, raw)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+func TestAnswerNotHTTP(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, raw string
+		kind      error
+		text      string
+	}{
+		{"bad header", "HTTP/1.1 200 OK\r\nX-Evil\x1b[2J: 1\r\nbroken\r\n\r\n",
+			ErrNotOdoo, "the answer is not valid HTTP: "},
+		{"bad status line", "SSH-2.0-OpenSSH_9.6\r\n", ErrNotOdoo, "the answer is not valid HTTP: "},
+		{"closed at once", "", ErrUnreachable, "the server closed the connection without an answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := New(rawServer(t, tt.raw))
+			got := c.Check(context.Background(), sid15, TransportHeader)
+			if !errors.Is(got.Err, tt.kind) {
+				t.Fatalf("Check error = %v, want %v", got.Err, tt.kind)
+			}
+			assertCleanError(t, got.Err, c.URL())
+			if !strings.Contains(got.Err.Error(), tt.text) {
+				t.Errorf("error %q lacks %q", got.Err, tt.text)
+			}
+		})
+	}
+}
+
+func TestDetail(t *testing.T) {
+	t.Parallel()
+	c, _ := New(rawServer(t, "SSH-2.0-OpenSSH_9.6\r\n"))
+	got := c.Check(context.Background(), sid15, TransportParam)
+	d := Detail(got.Err)
+	if !strings.HasPrefix(d, "the answer is not valid HTTP: ") || strings.Contains(d, c.URL()) {
+		t.Errorf("Detail = %q, want the detail without the server", d)
+	}
+	if strings.Contains(d, sid15) {
+		t.Errorf("Detail %q shows the sid", d)
+	}
+	if Detail(errors.New("other")) != "" {
+		t.Error("Detail of a foreign error is not empty")
+	}
+}
+
 func TestTLSFailure(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewUnstartedServer(http.NotFoundHandler())

@@ -94,6 +94,19 @@ func (e *opError) writeBody(b *strings.Builder) []string {
 	return secrets
 }
 
+// Detail returns what err, an error of this package, says went wrong,
+// without the operation and server its text opens with; "" for any other
+// error. Session ids are shown as fingerprints.
+func Detail(err error) string {
+	var e *opError
+	if !errors.As(err, &e) {
+		return ""
+	}
+	var b strings.Builder
+	secrets := e.writeBody(&b)
+	return hideSIDs(b.String(), secrets...)
+}
+
 func (e *opError) Unwrap() []error {
 	errs := []error{e.kind}
 	for _, err := range []error{e.cause, e.attached} {

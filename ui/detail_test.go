@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -305,5 +309,28 @@ func TestErrorText(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestErrorTextKeepsWhatTheClientSaw: behind the advice, the message says
+// what came back, as the command line does.
+func TestErrorTextKeepsWhatTheClientSaw(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, "<html><head><title>Internal \x1b[31mServer Error</title></head></html>")
+	}))
+	defer srv.Close()
+	c, err := odoo.New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := errorText(c.Check(context.Background(), strings.Repeat("a", 40), odoo.TransportCookie).Err,
+		"qa:8069")
+	want := "qa:8069 answered, but not as Odoo does: is the URL right? (/web/session/check " +
+		"answered 500 with an HTML page titled \"Internal Server Error\": not an Odoo server?)"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }

@@ -26,47 +26,75 @@ var flagPrefix = regexp.MustCompile(`^--[a-z][a-z0-9-]*: `)
 // the status line. It is the only place where errors become text; anything
 // that came from a server goes through sanitize first.
 func errorText(err error, host string) string {
+	hint, detailed := errorHint(err, host)
+	if !detailed {
+		return hint
+	}
+	d := odoo.Sanitize(odoo.Detail(err), maxErrText)
+	if d == "" {
+		return hint
+	}
+	// The advice opens the line; what the client saw (the status and page
+	// title, how long it waited) follows, for the full message e shows.
+	return hint + " (" + d + ")"
+}
+
+// errorHint is the sentence errorText opens with, and whether what the
+// client saw should follow it: the advice alone does not say what came back
+// when the server could not be reached or did not answer as Odoo.
+func errorHint(err error, host string) (string, bool) {
 	if err == nil {
-		return ""
+		return "", false
 	}
 	detail := flagPrefix.ReplaceAllString(odoo.Sanitize(err.Error(), maxErrText), "")
 	switch {
 	case errors.Is(err, context.Canceled):
-		return "cancelled"
+		return "cancelled", false
 	case errors.Is(err, odoo.ErrUnreachable):
-		return fmt.Sprintf("cannot reach %s: is the server running and the URL right?", host)
+		return fmt.Sprintf("cannot reach %s: is the server running and the URL right?", host), true
 	case errors.Is(err, odoo.ErrTLS):
-		return fmt.Sprintf("TLS handshake with %s failed: check the certificate or the scheme", host)
+		return fmt.Sprintf("TLS handshake with %s failed: check the certificate or the scheme",
+			host), true
 	case errors.Is(err, odoo.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("%s did not answer in time", host)
+		return fmt.Sprintf("%s did not answer in time", host), true
 	case errors.Is(err, odoo.ErrNotOdoo):
-		return fmt.Sprintf("%s answered, but not as Odoo does: is the URL right?", host)
+		return fmt.Sprintf("%s answered, but not as Odoo does: is the URL right?", host), true
 	case errors.Is(err, odoo.ErrRouteMissing):
 		// The client's text names the route and the module to install.
-		return detail
+		return detail, false
 	case errors.Is(err, odoo.ErrAuthFailed):
-		return "wrong login or password"
+		return "wrong login or password", false
 	case errors.Is(err, odoo.ErrUnknownDatabase):
-		return fmt.Sprintf("%s has no such database (%s)", host, detail)
+		return fmt.Sprintf("%s has no such database (%s)", host, detail), false
 	case errors.Is(err, odoo.ErrTransportIgnored):
 		return "the server does not read the sid from this transport, though another " +
-			"one shows it logged in: nothing was ended"
+			"one shows it logged in: nothing was ended", false
 	case errors.Is(err, odoo.ErrSessionExpired):
-		return "the server does not know this session: logged out, expired or dropped"
+		return "the server does not know this session: logged out, expired or dropped", false
 	case errors.Is(err, odoo.ErrAccessDenied):
-		return fmt.Sprintf("%s refused: access denied (%s)", host, detail)
+		return fmt.Sprintf("%s refused: access denied (%s)", host, detail), false
 	case errors.Is(err, odoo.ErrNeedDatabase):
-		return fmt.Sprintf("%s hosts several databases: name one in the Database field", host)
+		return fmt.Sprintf("%s hosts several databases: name one in the Database field",
+			host), false
 	case errors.Is(err, odoo.ErrListingDisabled):
-		return fmt.Sprintf("%s does not list its databases (list_db is off)", host)
+		return fmt.Sprintf("%s does not list its databases (list_db is off)", host), false
 	case errors.Is(err, odoo.ErrTOTPInvalid):
-		return "the two-factor code was rejected: codes change every 30 seconds, try the current one"
+		return "the two-factor code was rejected: codes change every 30 seconds, try the " +
+			"current one", false
 	case errors.Is(err, odoo.ErrTOTPRequired):
-		return "this user has two-factor authentication: a six-digit code is needed"
+		return "this user has two-factor authentication: a six-digit code is needed", false
 	case errors.Is(err, odoo.ErrServer):
-		return fmt.Sprintf("%s failed with a server error: %s", host, detail)
+		return fmt.Sprintf("%s failed with a server error: %s", host, detail), false
 	}
-	return detail
+	return detail, false
+}
+
+// sameHint reports whether a and b open with the same advice: the same
+// failure, seen on two requests.
+func sameHint(a, b error, host string) bool {
+	ha, _ := errorHint(a, host)
+	hb, _ := errorHint(b, host)
+	return ha == hb
 }
 
 // serverAnswer is what a server sent with an error (a traceback, or a body

@@ -39,7 +39,7 @@ func (l *loginScreen) handleProbeDone(msg probeDoneMsg) {
 	}
 	switch {
 	case msg.dbErr != nil && (msg.dbErr == msg.verErr ||
-		msg.verErr != nil && errorText(msg.dbErr, host) == errorText(msg.verErr, host)):
+		msg.verErr != nil && sameHint(msg.dbErr, msg.verErr, host)):
 		// No client for this URL, or the same failure twice (a dead
 		// server): the version line says why already.
 		l.dbNote = ""
