@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -40,7 +42,7 @@ func (m model) routeKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		}
 		return m, nil
 	case m.bulk.active && !m.bulk.stopped && key.Matches(msg, k.Back):
-		m.bulk.stopped, m.bulk.queue = true, nil
+		m.bulk.stop()
 		return m, nil
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = true
@@ -178,12 +180,20 @@ func (m *model) checkCmd(s sessions.Session, ts []odoo.Transport, bulk reqKey,
 	m.pending[s.ID+"/check"] = key
 	m.list.setBusy(s.ID, "checking…")
 	m.c.log.Debug("check", "host", hostOf(s.URL), "sid", odoo.Fingerprint(s.SID))
-	return checkSessionCmd(m.pool, s.URL, s.SID, ts, parallel, s.ID, key, bulk, m.timeout)
+	ctx := context.Background()
+	if bulk != 0 {
+		ctx = m.bulk.ctx
+	}
+	return checkSessionCmd(ctx, m.pool, s.URL, s.SID, ts, parallel, s.ID, key, bulk, m.timeout)
 }
 
 // handleCheckDone records the outcome of a check and accounts for it in a
 // running bulk check.
 func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
+	// A check stopped by esc says nothing about the server.
+	msg.results = slices.DeleteFunc(msg.results, func(r odoo.CheckResult) bool {
+		return errors.Is(r.Err, context.Canceled)
+	})
 	var bulkCmd tea.Cmd
 	if msg.bulkKey != 0 && m.bulk.active && msg.bulkKey == m.bulk.key {
 		m.bulk.count(msg.results)
@@ -195,7 +205,7 @@ func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
 	delete(m.pending, msg.id+"/check")
 	m.list.setBusy(msg.id, "")
 	s := m.list.session(msg.id)
-	if s == nil {
+	if s == nil || len(msg.results) == 0 {
 		return m, bulkCmd
 	}
 
@@ -328,7 +338,9 @@ func (m model) startBulk() (model, tea.Cmd) {
 	for i, s := range m.list.all {
 		ids[i] = s.ID
 	}
-	m.bulk = bulkCheck{active: true, key: m.nextKey(), queue: ids, total: len(ids)}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.bulk = bulkCheck{active: true, key: m.nextKey(), queue: ids, total: len(ids),
+		ctx: ctx, cancel: cancel}
 	return m, m.launchBulk()
 }
 
@@ -340,7 +352,8 @@ func (m *model) launchBulk() tea.Cmd {
 		m.bulk.queue = m.bulk.queue[1:]
 		s := m.list.session(id)
 		if s == nil {
-			m.bulk.done++
+			// Forgotten meanwhile: nothing left to check.
+			m.bulk.total--
 			continue
 		}
 		m.bulk.inFlight++
@@ -349,15 +362,21 @@ func (m *model) launchBulk() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// stop empties the queue and cancels the requests on their way.
+func (b *bulkCheck) stop() {
+	b.stopped, b.queue = true, nil
+	b.cancel()
+}
+
 // bulkStep accounts for one finished session of a bulk check.
 func (m *model) bulkStep() tea.Cmd {
 	m.bulk.inFlight--
-	m.bulk.done++
 	cmd := m.launchBulk()
 	if m.bulk.inFlight > 0 || len(m.bulk.queue) > 0 {
 		return cmd
 	}
 	b := m.bulk
+	b.cancel()
 	m.bulk = bulkCheck{}
 	verb := "checked"
 	if b.stopped {
@@ -368,8 +387,13 @@ func (m *model) bulkStep() tea.Cmd {
 	return tea.Batch(cmd, m.flush())
 }
 
-// count adds one session's results to the tally.
+// count adds one session's results to the tally; a session whose checks
+// were all stopped is not counted as checked.
 func (b *bulkCheck) count(rs []odoo.CheckResult) {
+	if len(rs) == 0 {
+		return
+	}
+	b.done++
 	accepted, failed := false, false
 	for _, r := range rs {
 		accepted = accepted || (r.Accepted && r.Err == nil)

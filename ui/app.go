@@ -126,9 +126,12 @@ const (
 
 // bulkCheck is the state of a C run over every session.
 type bulkCheck struct {
-	active   bool
-	stopped  bool
-	key      reqKey
+	active  bool
+	stopped bool
+	key     reqKey
+	// ctx ends with the run; esc cancels it and the requests on their way.
+	ctx      context.Context
+	cancel   context.CancelFunc
 	queue    []string
 	inFlight int
 	done     int

@@ -366,9 +366,11 @@ func probeServerCmd(p *clientPool, url string, key reqKey, timeout time.Duration
 
 // checkSessionCmd tests sid through each transport of ts. With parallel the
 // transports are tried at once; otherwise one after the other, so that a
-// bulk check keeps one request per session in flight.
-func checkSessionCmd(p *clientPool, url, sid string, ts []odoo.Transport, parallel bool,
-	id string, key, bulkKey reqKey, timeout time.Duration) tea.Cmd {
+// bulk check keeps one request per session in flight. Cancelling parent
+// ends the requests on their way.
+func checkSessionCmd(parent context.Context, p *clientPool, url, sid string,
+	ts []odoo.Transport, parallel bool, id string, key, bulkKey reqKey,
+	timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		msg := checkDoneMsg{key: key, bulkKey: bulkKey, id: id}
 		msg.results = make([]odoo.CheckResult, len(ts))
@@ -381,7 +383,7 @@ func checkSessionCmd(p *clientPool, url, sid string, ts []odoo.Transport, parall
 		}
 
 		check := func(i int) {
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			ctx, cancel := context.WithTimeout(parent, timeout)
 			defer cancel()
 			msg.results[i] = c.Check(ctx, sid, ts[i])
 			msg.results[i].Transport = ts[i]

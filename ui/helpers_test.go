@@ -49,6 +49,10 @@ type fakeClient struct {
 	dbs       []string
 	dbErr     error
 
+	// hold makes Check wait until its context ends, as a server that does
+	// not answer would.
+	hold bool
+
 	moduleState string
 	moduleErr   error
 	devices     []odoo.Device
@@ -82,8 +86,12 @@ func (f *fakeClient) CompleteTOTP(_ context.Context, half, code string) (*odoo.L
 	return f.totpRes, f.totpErr
 }
 
-func (f *fakeClient) Check(_ context.Context, sid string, t odoo.Transport) odoo.CheckResult {
+func (f *fakeClient) Check(ctx context.Context, sid string, t odoo.Transport) odoo.CheckResult {
 	f.record("check " + sid[:4] + " " + string(t))
+	if f.hold {
+		<-ctx.Done()
+		return odoo.CheckResult{Transport: t, Err: fmt.Errorf("check: %w", ctx.Err())}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return odoo.CheckResult{Transport: t, Accepted: f.accept[t] && f.checkErr == nil,

@@ -460,6 +460,36 @@ func TestBulkCheck(t *testing.T) {
 	}
 }
 
+// TestBulkCheckEscCancelsRequests: esc does not wait for the requests on
+// their way, and a stopped check records nothing about the server.
+func TestBulkCheckEscCancelsRequests(t *testing.T) {
+	t.Parallel()
+	m, st := newTestModel(t, &fakeClient{hold: true}, testOpts{session: manySessions(20)})
+	m, cmd := press(t, m, "C")
+	done := make(chan []checkDoneMsg)
+	go func() { done <- waitMsgs[checkDoneMsg](t, cmd, DefaultConcurrency) }()
+	m, _ = press(t, m, "esc")
+	for _, d := range <-done {
+		m = send(t, m, d)
+	}
+	if m.bulk.active {
+		t.Fatalf("bulk still active: %+v", m.bulk)
+	}
+	want := "stopped: 0 of 20: 0 accepted, 0 not accepted, 0 could not be checked"
+	if m.status.text != want {
+		t.Errorf("status %q, want %q", m.status.text, want)
+	}
+	before := manySessions(20)
+	for i, s := range append(m.list.all, st.snapshot()...) {
+		if diff := cmp.Diff(before[i%20].Checks, s.Checks); diff != "" {
+			t.Errorf("session %s after a stopped check (-before +after):\n%s", s.ID, diff)
+		}
+	}
+	if len(m.unsaved) > 0 {
+		t.Errorf("%d sessions queued for writing after a stopped check", len(m.unsaved))
+	}
+}
+
 // TestBulkCheckConcurrency takes its bound from the configuration.
 func TestBulkCheckConcurrency(t *testing.T) {
 	t.Parallel()

@@ -90,6 +90,11 @@ func (m model) unwritten() bool {
 // moment ago must not be lost with the process. Asked again, or when the
 // last write failed, it quits at once.
 func (m model) quit() (model, tea.Cmd) {
+	if m.bulk.active {
+		// Nothing waits for the checks: over SSH the process outlives
+		// this console.
+		m.bulk.stop()
+	}
 	if m.quitting || !m.unwritten() {
 		return m, tea.Quit
 	}
