@@ -82,6 +82,11 @@ func (l listScreen) checksCell(s *sessions.Session) string {
 			b.WriteByte(' ')
 		}
 		c, ok := s.LastCheck(t)
+		if ok && c.Accepted && s.State == sessions.StateLoggedOut {
+			// From before the logout: an accepted check since would have
+			// made the session active again. Nothing is known since.
+			ok = false
+		}
 		b.WriteString(checkMark(c, ok))
 	}
 	return b.String()

@@ -126,3 +126,23 @@ func TestLogoutTransportIgnored(t *testing.T) {
 		t.Errorf("status %q, want %q", m.status.text, want)
 	}
 }
+
+// TestLoggedOutRowHidesOlderAcceptances: after a logout, the list does not
+// show the checks that accepted the sid before it as if it still worked.
+func TestLoggedOutRowHidesOlderAcceptances(t *testing.T) {
+	t.Parallel()
+	s := withChecks(testSession("a", "qa.example.com", "qa", "admin", sidA),
+		map[string]bool{"header": true, "cookie": true, "param": false})
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{session: []sessions.Session{s}})
+	if got := m.list.checksCell(m.list.session("a")); got != "✓ ✓ ✗" {
+		t.Fatalf("before the logout: %q", got)
+	}
+	m, cmd := press(t, m, "l")
+	m = send(t, m, waitMsg[logoutDoneMsg](t, cmd))
+	if m.list.session("a").State != sessions.StateLoggedOut {
+		t.Fatalf("state %v after the logout", m.list.session("a").State)
+	}
+	if got := m.list.checksCell(m.list.session("a")); got != "· · ✗" {
+		t.Errorf("after the logout: %q, want the refusal kept and nothing else", got)
+	}
+}
