@@ -125,7 +125,7 @@ func (m *model) forget(ids []string) tea.Cmd {
 		m.screen = screenList
 	}
 	if len(recs) == 1 {
-		m.info(fmt.Sprintf("forgot %s on %s", odoo.Sanitize(recs[0].Login, 40), hostOf(recs[0].URL)))
+		m.info(fmt.Sprintf("forgot %s on %s", who(recs[0], 40), hostOf(recs[0].URL)))
 	} else {
 		m.info("forgot " + plural(len(recs), "session", "sessions"))
 	}

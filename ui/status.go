@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
@@ -174,14 +172,17 @@ const (
 func (m *model) askForget(s sessions.Session) {
 	var after string
 	switch {
-	case unchecked(s):
-		after = " It may still be logged in there."
-	case s.StateAt(m.now, m.c.idleLimit) == sessions.StateActive:
+	case s.StateAt(m.now, m.c.idleLimit) != sessions.StateActive:
+	case acceptedLast(s) || len(s.Checks) == 0 && s.Method != "tracked":
+		// Accepted when last checked, or logged in here and never checked.
 		after = " It stays logged in there."
+	default:
+		// Tracked and never checked, or no check got an answer.
+		after = " It may still be logged in there."
 	}
 	m.confirm = &confirmation{
-		prompt: fmt.Sprintf("forget %s on %s?%s", odoo.Sanitize(cmp.Or(s.Login, s.UserName),
-			promptLogin), fitHostTrim(hostOf(s.URL), promptHost), after),
+		prompt: fmt.Sprintf("forget %s on %s?%s", who(s, promptLogin),
+			fitHostTrim(hostOf(s.URL), promptHost), after),
 		action: confirmForget,
 		ids:    []string{s.ID},
 	}

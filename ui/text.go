@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"net/url"
@@ -107,6 +108,26 @@ func maskedSID(sid string, reveal bool) string {
 		return odoo.Sanitize(sid, 0)
 	}
 	return sessions.MaskSID(sid)
+}
+
+// who names the session's user for a sentence, or, when nobody knows who
+// it is yet, its sid, masked.
+func who(s sessions.Session, width int) string {
+	if name := odoo.Sanitize(cmp.Or(s.Login, s.UserName), width); name != "" {
+		return name
+	}
+	return "sid " + sessions.MaskSID(s.SID)
+}
+
+// acceptedLast reports whether the last check through some transport
+// accepted the sid.
+func acceptedLast(s sessions.Session) bool {
+	for _, t := range sessions.Transports {
+		if c, ok := s.LastCheck(t); ok && c.Accepted {
+			return true
+		}
+	}
+	return false
 }
 
 // minMaskedSID is the shortest sid masked inside other text: a shorter one

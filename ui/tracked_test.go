@@ -83,21 +83,36 @@ func TestTrackRefusesWhatIsNoSid(t *testing.T) {
 
 func TestForgetPromptByState(t *testing.T) {
 	t.Parallel()
+	noAnswer := sessions.Check{Transport: "header", Err: "qa.example.com answered, but not as Odoo does"}
 	tests := []struct {
-		name  string
-		state sessions.State
-		want  string
+		name   string
+		state  sessions.State
+		login  string
+		checks []sessions.Check
+		want   string
 	}{
-		{"active", sessions.StateActive, "forget admin on qa.example.com:8069? It stays logged in there."},
-		{"logged out", sessions.StateLoggedOut, "forget admin on qa.example.com:8069?"},
-		{"not accepted", sessions.StateRejected, "forget admin on qa.example.com:8069?"},
-		{"expired", sessions.StateExpired, "forget admin on qa.example.com:8069?"},
+		{"active", sessions.StateActive, "admin", nil,
+			"forget admin on qa.example.com:8069? It stays logged in there."},
+		{"logged out", sessions.StateLoggedOut, "admin", nil, "forget admin on qa.example.com:8069?"},
+		{"not accepted", sessions.StateRejected, "admin", nil, "forget admin on qa.example.com:8069?"},
+		{"expired", sessions.StateExpired, "admin", nil, "forget admin on qa.example.com:8069?"},
+		{"no check answered", sessions.StateActive, "admin", []sessions.Check{noAnswer},
+			"forget admin on qa.example.com:8069? It may still be logged in there."},
+		{"nobody known", sessions.StateActive, "", []sessions.Check{noAnswer},
+			"forget sid " + sessions.MaskSID(sidA) + " on qa.example.com:8069? It may still be " +
+				"logged in there."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := testSession("a", "qa.example.com", "qa", "admin", sidA)
+			s := testSession("a", "qa.example.com", "qa", tc.login, sidA)
 			s.State = tc.state
+			if tc.login == "" {
+				s.UserName = ""
+			}
+			for _, c := range tc.checks {
+				s.RecordCheck(c, t0)
+			}
 			m, _ := newTestModel(t, &fakeClient{}, testOpts{session: []sessions.Session{s}})
 			m, _ = press(t, m, "x")
 			if m.confirm == nil || m.confirm.prompt != tc.want {
