@@ -160,3 +160,24 @@ func TestBulkCheckWritesWithTheTick(t *testing.T) {
 			DefaultConcurrency)
 	}
 }
+
+// TestStoreFailureClearsOnceItWorks: the status line does not keep saying
+// the sessions file fails after a write to it has worked.
+func TestStoreFailureClearsOnceItWorks(t *testing.T) {
+	t.Parallel()
+	st := newFakeStore(threeSessions()...)
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
+	st.err = errors.New("no space left on device")
+	m, cmd := forgetFirst(t, m)
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if m.status.kind != statusError || !strings.Contains(m.status.text, "no space left") {
+		t.Fatalf("status %q after a failed write", m.status.text)
+	}
+	st.err = nil
+	m = send(t, m, tickMsg{at: t0.Add(1), tag: m.tickTag})
+	m, cmd = sendCmd(t, m, tickMsg{at: t0.Add(2), tag: m.tickTag})
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if m.status.kind == statusError || m.status.text != "the sessions file reads and writes again" {
+		t.Errorf("status %q (kind %d) after the retried write worked", m.status.text, m.status.kind)
+	}
+}

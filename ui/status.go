@@ -28,6 +28,9 @@ type status struct {
 	kind   statusKind
 	answer *serverAnswer
 	sid    string
+	// store marks a failure to read or write the sessions file, which the
+	// next read or write that works makes stale.
+	store bool
 }
 
 // line is the text as it is shown: "error: " before a failure, the sid
@@ -47,6 +50,19 @@ func (m *model) setStatus(st status) {
 
 func (m *model) info(text string) { m.setStatus(status{text: text}) }
 func (m *model) fail(text string) { m.setStatus(status{text: text, kind: statusError}) }
+
+// failStore reports a failure to read or write the sessions file.
+func (m *model) failStore(text string) {
+	m.setStatus(status{text: text, kind: statusError, store: true})
+}
+
+// storeWorks says so when the status line still reports a failure of the
+// sessions file: a read or a write has just worked.
+func (m *model) storeWorks() {
+	if m.status.store {
+		m.info("the sessions file reads and writes again")
+	}
+}
 
 // infoAbout reports an outcome that concerns the session with sid.
 func (m *model) infoAbout(sid, text string) { m.setStatus(status{text: text, sid: sid}) }

@@ -70,11 +70,12 @@ func (m model) handleSessionsSaved(msg sessionsSavedMsg) (model, tea.Cmd) {
 		if m.quitting {
 			text += "; not written yet: q again quits without them"
 		}
-		m.fail(text)
+		m.failStore(text)
 		return m, nil
 	case !m.bulk.active:
 		m.adopt(msg.list, msg.fp)
 	}
+	m.storeWorks()
 	if m.quitting && !m.unwritten() {
 		return m, tea.Quit
 	}
@@ -148,9 +149,10 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 	if msg.err != nil {
 		// The list stays as it is: a store that cannot be read says
 		// nothing about the sessions.
-		m.fail("reading the session store: " + odoo.Sanitize(msg.err.Error(), maxErrText))
+		m.failStore("reading the session store: " + odoo.Sanitize(msg.err.Error(), maxErrText))
 		return m, nil
 	}
+	m.storeWorks()
 	if msg.unchanged || m.bulk.active {
 		return m, nil
 	}
