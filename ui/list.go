@@ -164,8 +164,10 @@ func makeRow(s sessions.Session) rowCache {
 	if r.user == "" {
 		r.user = odoo.Sanitize(s.UserName, 64)
 	}
+	// The sid as the list shows it: its first and last characters, the
+	// part a user can read off the screen or a browser's cookie.
 	r.search = strings.ToLower(r.host + "\x00" + r.db + "\x00" + r.user + "\x00" +
-		odoo.Sanitize(s.UserName, 64))
+		odoo.Sanitize(s.UserName, 64) + "\x00" + sessions.MaskSID(s.SID))
 	return r
 }
 

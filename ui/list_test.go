@@ -337,6 +337,32 @@ func TestFilter(t *testing.T) {
 	}
 }
 
+// TestFilterFindsSid: the ends of a sid as the list shows them find its
+// session; the hidden middle of a sid does not (the filter line shows what
+// is typed, so it is no place to paste a whole sid).
+func TestFilterFindsSid(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"6DF1", 1},
+		{"be63", 1},
+		{sidA[10:20], 0},
+	} {
+		m, _ := newTestModel(t, &fakeClient{}, testOpts{session: threeSessions()})
+		m, _ = press(t, m, "/")
+		m = typeText(t, m, tc.query)
+		if len(m.list.filtered) != tc.want {
+			t.Errorf("filter %q kept %d rows, want %d", tc.query, len(m.list.filtered), tc.want)
+			continue
+		}
+		if tc.want == 1 && m.list.selected().SID != sidA {
+			t.Errorf("filter %q selected %s", tc.query, m.list.selected().ID)
+		}
+	}
+}
+
 // TestFilterLineFits keeps the filter line, with its count, on screen
 // while typing, over many sessions and over none that match.
 func TestFilterLineFits(t *testing.T) {
