@@ -61,7 +61,7 @@ type listScreen struct {
 func newListScreen(c *common) listScreen {
 	f := textinput.New()
 	f.Prompt = "/ "
-	f.Placeholder = "host, database or user"
+	f.Placeholder = "host, database, user or sid"
 	f.SetStyles(c.styles.Input)
 	return listScreen{
 		c:      c,

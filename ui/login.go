@@ -75,7 +75,7 @@ func newLoginScreen(c *common, url, db string, demo []string) loginScreen {
 		in.SetStyles(c.styles.Input)
 		l.inputs[i] = in
 	}
-	l.inputs[fieldURL].Placeholder = "http://localhost:8069"
+	l.inputs[fieldURL].Placeholder = "such as http://localhost:8069"
 	l.inputs[fieldDB].Placeholder = "empty: the server picks"
 	l.inputs[fieldPassword].EchoMode = textinput.EchoPassword
 	l.inputs[fieldPassword].EchoCharacter = '•'

@@ -41,7 +41,7 @@ func newTrackScreen(c *common) trackScreen {
 		in.SetStyles(c.styles.Input)
 		t.inputs[i] = in
 	}
-	t.inputs[trackURL].Placeholder = "http://localhost:8069"
+	t.inputs[trackURL].Placeholder = "such as http://localhost:8069"
 	t.inputs[trackDB].Placeholder = "optional, for your own reference"
 	t.inputs[trackSID].EchoMode = textinput.EchoPassword
 	t.inputs[trackSID].EchoCharacter = '•'
