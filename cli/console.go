@@ -109,7 +109,18 @@ func (g *globals) consoleConfig(sh shared, store *storeAdapter, noColor bool) ui
 		DB:          sh.db,
 		FocusLogin:  sh.url != "",
 		DemoUsers:   sh.demoUsers,
+		Profiles:    consoleProfiles(g.cfg.Profiles),
 	}
+}
+
+// consoleProfiles are the configuration's profiles as the login form takes
+// them.
+func consoleProfiles(ps []config.Profile) []ui.Profile {
+	out := make([]ui.Profile, len(ps))
+	for i, p := range ps {
+		out[i] = ui.Profile{Name: p.Name, URL: p.URL, DB: p.DB, Login: p.Login}
+	}
+	return out
 }
 
 // The console reads session_info and check history on demand through

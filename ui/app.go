@@ -86,6 +86,9 @@ type Config struct {
 	DB  string
 	// DemoUsers are shown under the login form, one line each.
 	DemoUsers []string
+	// Profiles are the servers the user logs in to often: ↑/↓ on the
+	// login form's URL field fills in one after the other.
+	Profiles []Profile
 	// NoColor drops colours (NO_COLOR); meaning stays in the text.
 	NoColor bool
 	// FocusLogin opens the console on the login form with the cursor on the
@@ -100,6 +103,11 @@ type Config struct {
 	IdleLimit time.Duration
 	// Location is the zone of "local" times; time.Local when nil.
 	Location *time.Location
+}
+
+// Profile is a server and user the login form can fill in.
+type Profile struct {
+	Name, URL, DB, Login string
 }
 
 // common is built once and shared by every screen.
@@ -235,7 +243,7 @@ func New(cfg Config) tea.Model {
 		now:      cfg.Clock(),
 		tickTag:  1,
 		list:     newListScreen(c),
-		login:    newLoginScreen(c, cfg.URL, cfg.DB, cfg.DemoUsers),
+		login:    newLoginScreen(c, cfg.URL, cfg.DB, cfg.DemoUsers, cfg.Profiles),
 		detail:   newDetailScreen(c),
 		track:    newTrackScreen(c),
 		answer:   newAnswerScreen(c),

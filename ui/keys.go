@@ -88,8 +88,8 @@ func defaultKeyMap() keyMap {
 		Next:     b([]string{"tab"}, "tab", "next field"),
 		Prev:     b([]string{"shift+tab"}, "shift+tab", "previous field"),
 		Submit:   b([]string{"enter"}, "enter", "submit"),
-		PickUp:   b([]string{"up"}, "↑", "previous database"),
-		PickDown: b([]string{"down"}, "↓", "next database"),
+		PickUp:   b([]string{"up"}, "↑", "previous database or profile"),
+		PickDown: b([]string{"down"}, "↓", "next database or profile"),
 
 		LogoutVia: b([]string{"enter", "l"}, "enter", "default transport"),
 

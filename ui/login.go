@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -63,12 +64,22 @@ type loginScreen struct {
 	dbNote    string
 	dbPick    int
 
+	profiles []Profile
+	// profPick is the profile ↑/↓ filled in last; -1 before the first.
+	profPick int
+
 	demoUsers     []string
 	width, height int
 }
 
-func newLoginScreen(c *common, url, db string, demo []string) loginScreen {
-	l := loginScreen{c: c, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
+func newLoginScreen(c *common, url, db string, demo []string, profiles []Profile) loginScreen {
+	l := loginScreen{c: c, spinner: spinner.New(spinner.WithSpinner(spinner.Dot)), profPick: -1}
+	for _, p := range profiles {
+		// They come from the user's own file, but reach the screen.
+		l.profiles = append(l.profiles, Profile{Name: odoo.Sanitize(p.Name, 40),
+			URL: odoo.Sanitize(p.URL, 200), DB: odoo.Sanitize(p.DB, 64),
+			Login: odoo.Sanitize(p.Login, 64)})
+	}
 	for i := range l.inputs {
 		in := textinput.New()
 		in.Prompt = ""
@@ -202,6 +213,9 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 			cmd = tea.Batch(cmd, m.probeCmd())
 		}
 		return m, cmd
+	case l.focus == fieldURL && len(l.profiles) > 0 && key.Matches(msg, k.PickUp, k.PickDown):
+		l.pickProfile(key.Matches(msg, k.PickUp))
+		return m, m.probeCmd()
 	case l.focus == fieldDB && len(l.dbs) > 0 && key.Matches(msg, k.PickUp, k.PickDown):
 		step := 1
 		if key.Matches(msg, k.PickUp) {
@@ -217,6 +231,40 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.login, cmd = m.login.Update(msg)
 	return m, cmd
+}
+
+// pickProfile fills in the next profile, or the previous one with back.
+func (l *loginScreen) pickProfile(back bool) {
+	n := len(l.profiles)
+	switch {
+	case back && l.profPick < 0:
+		l.profPick = n - 1
+	case back:
+		l.profPick = (l.profPick + n - 1) % n
+	default:
+		l.profPick = (l.profPick + 1) % n
+	}
+	p := l.profiles[l.profPick]
+	for f, v := range map[int]string{fieldURL: p.URL, fieldDB: p.DB, fieldLogin: p.Login} {
+		l.inputs[f].SetValue(v)
+		l.inputs[f].CursorEnd()
+	}
+}
+
+// profileHint names the profile the form holds, and the others ↑/↓ reach.
+func (l loginScreen) profileHint() string {
+	if len(l.profiles) == 0 {
+		return ""
+	}
+	if l.profPick >= 0 && l.profiles[l.profPick].URL == l.inputs[fieldURL].Value() {
+		return fmt.Sprintf("profile %s (%d of %d) · ↑/↓ picks another", l.profiles[l.profPick].Name,
+			l.profPick+1, len(l.profiles))
+	}
+	names := make([]string, len(l.profiles))
+	for i, p := range l.profiles {
+		names[i] = p.Name
+	}
+	return "profiles: " + strings.Join(names, ", ") + " · ↑/↓ picks one"
 }
 
 // View draws the form, scrolled when it is taller than the screen so that
@@ -323,6 +371,9 @@ func (l loginScreen) hintLines(f int) []string {
 func (l loginScreen) hint(f int) string {
 	switch f {
 	case fieldURL:
+		if p := l.profileHint(); p != "" && l.focus == fieldURL {
+			return strings.TrimPrefix(l.version+" · "+p, " · ")
+		}
 		return l.version
 	case fieldDB:
 		return l.dbNote

@@ -92,3 +92,43 @@ func TestLoginURLMessage(t *testing.T) {
 	}
 	golden(t, viewText(m))
 }
+
+// TestLoginProfiles: ↑/↓ on the URL field fills in the configured profiles
+// one after the other, and asks each server what it is.
+func TestLoginProfiles(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{version: odoo.ServerVersion{Version: "17.0"}}
+	m, _ := newTestModel(t, fc, testOpts{cfg: func(c *Config) {
+		c.Profiles = []Profile{
+			{Name: "prod", URL: "https://erp.example.com", DB: "erp", Login: "ops"},
+			{Name: "staging\x1b[2J", URL: "http://staging:8069"},
+		}
+	}})
+	m, _ = press(t, m, "n")
+	if m.login.focus != fieldURL {
+		t.Fatalf("focus on field %d, want the URL", m.login.focus)
+	}
+	if h := m.login.hint(fieldURL); h != "profiles: prod, staging · ↑/↓ picks one" {
+		t.Errorf("hint before a pick: %q", h)
+	}
+	values := func() [3]string {
+		in := m.login.inputs
+		return [3]string{in[fieldURL].Value(), in[fieldDB].Value(), in[fieldLogin].Value()}
+	}
+	m, cmd := press(t, m, "down")
+	if got := values(); got != [3]string{"https://erp.example.com", "erp", "ops"} {
+		t.Errorf("after ↓: %q", got)
+	}
+	m = send(t, m, waitMsg[probeDoneMsg](t, cmd))
+	if h := m.login.hint(fieldURL); h != "Odoo 17.0 · profile prod (1 of 2) · ↑/↓ picks another" {
+		t.Errorf("hint after ↓: %q", h)
+	}
+	m, _ = press(t, m, "down")
+	if got := values(); got != [3]string{"http://staging:8069", "", ""} {
+		t.Errorf("after ↓ ↓: %q (the first profile's database or login stayed)", got)
+	}
+	m, _ = press(t, m, "up")
+	if got := values(); got[0] != "https://erp.example.com" {
+		t.Errorf("after ↑: %q", got)
+	}
+}
