@@ -250,7 +250,9 @@ func loginCmd(p *clientPool, clock func() time.Time, url string, req odoo.LoginR
 			return msg
 		}
 
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		// The client bounds each request; this bounds them together
+		// without cutting the last one short.
+		ctx, cancel := context.WithTimeout(context.Background(), loginRequests*timeout)
 		defer cancel()
 		msg.res, msg.err = c.Login(ctx, req)
 		msg.at = clock()
@@ -260,6 +262,10 @@ func loginCmd(p *clientPool, clock func() time.Time, url string, req odoo.LoginR
 		return msg
 	}
 }
+
+// loginRequests is how many requests a login can take: the REST route,
+// then stock Odoo's, a database to bind first, the two-factor page.
+const loginRequests = 4
 
 // restModule is the OCA module that provides /session/auth/login.
 const restModule = "base_rest_auth_user_service"
