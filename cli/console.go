@@ -149,7 +149,10 @@ func (a *storeAdapter) Load() ([]sessions.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, _, err := a.s.Load()
+	all, rep, err := a.s.Load()
+	if err == nil && rep.Missing {
+		return nil, ui.ErrStoreMissing
+	}
 	return all, err
 }
 

@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -44,6 +45,12 @@ type SessionStore interface {
 	Load() ([]sessions.Session, error)
 	Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error)
 }
+
+// ErrStoreMissing is what a SessionStore's Load may return when its file
+// does not exist. A console that holds sessions then writes them to a new
+// file: the file was removed, or moved aside by another console that found
+// it corrupt and has not written its own sessions back yet.
+var ErrStoreMissing = errors.New("the sessions file is missing")
 
 // ChangeReporter may be implemented by a SessionStore that can tell cheaply
 // (for instance from the file's modification time) whether another process

@@ -141,6 +141,8 @@ type fakeStore struct {
 	writes  chan struct{}
 	// err, when set, fails every Update.
 	err error
+	// missing makes Load report no file, as a store whose file was removed.
+	missing bool
 }
 
 func newFakeStore(list ...sessions.Session) *fakeStore {
@@ -152,6 +154,9 @@ func (s *fakeStore) Load() ([]sessions.Session, error) {
 	defer s.mu.Unlock()
 	s.loads++
 	s.changed = false
+	if s.missing {
+		return nil, ErrStoreMissing
+	}
 	return copySessions(s.list), nil
 }
 

@@ -146,6 +146,12 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 	if isCorrupt(msg.err) {
 		return m, m.writeBack("reading the session store", msg.err, nil)
 	}
+	if errors.Is(msg.err, ErrStoreMissing) {
+		if len(m.list.all) > 0 {
+			return m, m.writeBack("reading the session store", msg.err, nil)
+		}
+		msg.err = nil
+	}
 	if msg.err != nil {
 		// The list stays as it is: a store that cannot be read says
 		// nothing about the sessions.

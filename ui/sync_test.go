@@ -304,3 +304,52 @@ func TestCorruptFileOnSave(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreFileGone: a console that holds sessions writes them to a new
+// file when the file is gone, and keeps showing them meanwhile.
+func TestStoreFileGone(t *testing.T) {
+	t.Parallel()
+	st := newFakeStore(threeSessions()...)
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
+	m, _ = press(t, m, "enter")
+	if m.screen != screenDetail {
+		t.Fatal("no detail view")
+	}
+	st.mu.Lock()
+	st.list, st.missing, st.changed = nil, true, true
+	st.mu.Unlock()
+	m = send(t, m, tickMsg{at: t0.Add(time.Second), tag: m.tickTag})
+	m, cmd := sendCmd(t, m, tickMsg{at: t0.Add(2 * time.Second), tag: m.tickTag})
+	m, cmd = sendCmd(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+	if m.screen != screenDetail || len(m.list.all) != 3 {
+		t.Fatalf("after the file went: screen %d, %d sessions", m.screen, len(m.list.all))
+	}
+	if !strings.Contains(m.status.text, "writing the 3 sessions held here to a new file") {
+		t.Errorf("status %q", m.status.text)
+	}
+	st.mu.Lock()
+	st.missing = false
+	st.mu.Unlock()
+	waitMsg[sessionsSavedMsg](t, cmd)
+	if got := len(st.snapshot()); got != 3 {
+		t.Errorf("the new file holds %d sessions, want 3", got)
+	}
+}
+
+// TestStoreFileNotYetMade: on a first run there is no file, and nothing to
+// write back.
+func TestStoreFileNotYetMade(t *testing.T) {
+	t.Parallel()
+	st := newFakeStore()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
+	st.mu.Lock()
+	st.missing, st.changed = true, true
+	st.mu.Unlock()
+	m = send(t, m, tickMsg{at: t0.Add(time.Second), tag: m.tickTag})
+	m, cmd := sendCmd(t, m, tickMsg{at: t0.Add(2 * time.Second), tag: m.tickTag})
+	m, cmd = sendCmd(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+	if m.status.kind == statusError || len(m.unsaved) > 0 || m.saving || cmd != nil {
+		t.Errorf("no file and no session: status %q, %d queued, saving %v", m.status.text,
+			len(m.unsaved), m.saving)
+	}
+}
