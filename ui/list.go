@@ -54,8 +54,9 @@ type listScreen struct {
 	reveal         bool
 	width, height  int
 	layout         listLayout
-	// hostNeed and userNeed are the widest host and user of the list.
-	hostNeed, userNeed int
+	// hostNeed, userNeed and dbNeed are the widest host, user and database
+	// of the list; dbNeed is 0 when no session names a database.
+	hostNeed, userNeed, dbNeed int
 }
 
 func newListScreen(c *common) listScreen {
@@ -101,8 +102,12 @@ func (l *listScreen) relayout() {
 	if l.reveal && rest() < 30 {
 		lay.sid = max(sidWidth, lay.sid-(30-rest()))
 	}
-	if rest() >= 36 {
+	switch {
+	case rest() >= 36:
 		lay.db = (rest() - 1) / 4
+	case l.dbNeed > 0 && l.hostNeed+l.userNeed+l.dbNeed+2 <= rest():
+		// Narrow, but every host, user and database fits whole.
+		lay.db = l.dbNeed
 	}
 	if rest() < 20 {
 		lay.sid = 0
@@ -147,10 +152,14 @@ func (l *listScreen) setSessions(list []sessions.Session) {
 
 // measure finds the widest host and user, and lays the columns out again.
 func (l *listScreen) measure() {
-	l.hostNeed, l.userNeed = len("SERVER"), len("USER")
+	l.hostNeed, l.userNeed, l.dbNeed = len("SERVER"), len("USER"), 0
 	for i := range l.rows {
 		l.hostNeed = max(l.hostNeed, ansi.StringWidth(l.rows[i].host))
 		l.userNeed = max(l.userNeed, ansi.StringWidth(l.rows[i].user))
+		l.dbNeed = max(l.dbNeed, ansi.StringWidth(l.rows[i].db))
+	}
+	if l.dbNeed > 0 {
+		l.dbNeed = max(l.dbNeed, len("DB"))
 	}
 	l.relayout()
 }

@@ -15,7 +15,11 @@ func (l listScreen) headerLine() string {
 	b.WriteString(fit("", markWidth))
 	b.WriteString(fit("SERVER", lay.host) + " ")
 	if lay.db > 0 {
-		b.WriteString(fit("DATABASE", lay.db) + " ")
+		head := "DATABASE"
+		if lay.db < len(head) {
+			head = "DB"
+		}
+		b.WriteString(fit(head, lay.db) + " ")
 	}
 	b.WriteString(fit("USER", lay.user) + " ")
 	if lay.sid > 0 {

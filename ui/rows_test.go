@@ -64,3 +64,32 @@ func TestFitHost(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowListKeepsAShortDatabase: at 80 columns the database column
+// stays when every host, user and database fits whole.
+func TestNarrowListKeepsAShortDatabase(t *testing.T) {
+	t.Parallel()
+	short := []sessions.Session{
+		testSession("a", "127.0.0.1", "demo", "admin", sidA),
+		testSession("b", "127.0.0.1", "erp", "demo", sidB),
+	}
+	long := []sessions.Session{
+		testSession("a", "odoo-staging.internal.example.com", "production_eu", "administrator", sidA),
+	}
+	for _, tc := range []struct {
+		name   string
+		list   []sessions.Session
+		wantDB bool
+	}{{"short", short, true}, {"long", long, false}} {
+		m, _ := newTestModel(t, &fakeClient{}, testOpts{session: tc.list, w: 80, h: 24})
+		view := viewText(m)
+		checkFits(t, view, 80, 24)
+		header := strings.Split(view, "\n")[1]
+		if got := strings.Contains(header, " DB "); got != tc.wantDB {
+			t.Errorf("%s: database column shown %v, want %v:\n%s", tc.name, got, tc.wantDB, view)
+		}
+		if tc.wantDB && !strings.Contains(m.list.rowView(0), "demo") {
+			t.Errorf("%s: row without its database: %q", tc.name, m.list.rowView(0))
+		}
+	}
+}
