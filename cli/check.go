@@ -68,7 +68,7 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	if err := g.recordChecks(c.URL(), s, results); err != nil {
 		// The checks themselves went through: show them, and say why
 		// they could not be kept.
-		fmt.Fprintf(g.env.Stderr, "odoo-sessions: warning: %s\n", clean(err.Error()))
+		g.warn(err)
 	}
 
 	out := checkOutput{URL: c.URL(), SID: sessions.MaskSID(s)}

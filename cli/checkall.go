@@ -48,11 +48,12 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 		}
 	}
 	if err := g.recordAll(byID); err != nil {
-		fmt.Fprintf(g.env.Stderr, "odoo-sessions: warning: %s\n", clean(err.Error()))
+		g.warn(err)
 	}
 
 	out := make([]checkAllJSON, 0, len(all))
 	var checked [][]odoo.CheckResult
+	var infoErr error
 	for i, s := range all {
 		e := checkAllJSON{ID: s.ID, URL: s.URL, Login: s.Login, SID: sessions.MaskSID(s.SID),
 			Results: []checkJSON{}, Diagnosis: []sessions.Finding{}}
@@ -65,8 +66,11 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 		}
 		probe := sessions.Session{State: s.State, DB: s.DB}
 		// The store keeps session_info apart; the diagnosis compares its
-		// database with the session's.
-		probe.Info, _ = g.sessionInfo(s.ID)
+		// database with the session's. One that cannot be read (open to
+		// others) is left out, and the first such error said once.
+		if probe.Info, err = g.sessionInfo(s.ID); err != nil && infoErr == nil {
+			infoErr = err
+		}
 		for _, r := range results[i] {
 			probe.RecordCheck(CheckRecord(r), r.At)
 			e.Results = append(e.Results, checkToJSON(r))
@@ -74,6 +78,9 @@ func checkAll(ctx context.Context, g *globals, ts []odoo.Transport, conc int, as
 		checked = append(checked, results[i])
 		e.State, e.Diagnosis = string(probe.State), probe.Diagnose()
 		out = append(out, e)
+	}
+	if infoErr != nil {
+		g.warn(infoErr)
 	}
 	if asJSON {
 		if err := writeJSON(g.env.Stdout, out); err != nil {

@@ -161,6 +161,12 @@ func report(stderr io.Writer, err error) int {
 	return code
 }
 
+// warn prints err as a one-line warning on stderr: something went wrong
+// that does not stop the command.
+func (g *globals) warn(err error) {
+	fmt.Fprintf(g.env.Stderr, "odoo-sessions: warning: %s\n", odoo.Sanitize(err.Error(), 400))
+}
+
 func exitCode(err error) int {
 	var ue *usageError
 	var ee *exitError

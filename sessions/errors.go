@@ -17,23 +17,36 @@ var (
 	ErrExists = errors.New("session id already in use")
 )
 
-// PermissionError refuses a sessions file or folder that other users can
-// reach: the file holds live session ids. Fix is the command that repairs it.
+// PermissionError refuses a sessions file or folder, or the session info
+// folder or one of its files, that other users can reach: they hold live
+// session ids. Fix is the command that repairs it.
 type PermissionError struct {
 	Path string
 	Mode fs.FileMode
 	Dir  bool
+	// Info is true for the session info folder and its files.
+	Info bool
 	Fix  string
 }
 
 // Error names the path, its mode and the command to run.
 func (e *PermissionError) Error() string {
-	what := "sessions file"
-	if e.Dir {
-		what = "sessions folder"
-	}
 	return fmt.Sprintf("%s %s is accessible by other users (mode %04o): run %s",
-		what, e.Path, e.Mode.Perm(), e.Fix)
+		e.what(), e.Path, e.Mode.Perm(), e.Fix)
+}
+
+// what names the kind of path refused.
+func (e *PermissionError) what() string {
+	switch {
+	case e.Info && e.Dir:
+		return "session info folder"
+	case e.Info:
+		return "session info file"
+	case e.Dir:
+		return "sessions folder"
+	default:
+		return "sessions file"
+	}
 }
 
 // Is makes errors.Is(err, fs.ErrPermission) true.
