@@ -6,7 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"al.essio.dev/pkg/shellescape"
@@ -32,7 +34,7 @@ func checkDir(dir string) error { return checkFolder(dir, false) }
 func checkInfoDir(dir string) error {
 	err := checkFolder(dir, true)
 	var pe *PermissionError
-	if errors.As(err, &pe) && openFiles(dir) > 0 {
+	if errors.As(err, &pe) && !pe.Shared && openFiles(dir) > 0 {
 		pe.Fix = "chmod -R go-rwx " + shellescape.Quote(dir)
 	}
 	return err
@@ -56,8 +58,9 @@ func checkFolder(dir string, info bool) error {
 		return fmt.Errorf("%s %s is not a folder", what, dir)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return &PermissionError{Path: dir, Mode: fi.Mode(), Dir: true, Info: info,
-			Fix: "chmod 700 " + shellescape.Quote(dir)}
+		pe := openError(dir, fi.Mode(), ownerName(fi), "chmod 700 "+shellescape.Quote(dir))
+		pe.Dir, pe.Info = true, info
+		return pe
 	}
 	return nil
 }
@@ -69,9 +72,36 @@ func checkFile(path string, fi fs.FileInfo) error {
 		return fmt.Errorf("sessions file %s is not a regular file", path)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return &PermissionError{Path: path, Mode: fi.Mode(), Fix: "chmod 600 " + shellescape.Quote(path)}
+		return openError(path, fi.Mode(), ownerName(fi), "chmod 600 "+shellescape.Quote(path))
 	}
 	return nil
+}
+
+// openError refuses path, which group or others can reach. owner is the
+// name of its owner when that is not the user. The user is told to run
+// fix, except for a sticky folder (such as /tmp, where others keep their
+// files) or a path another user owns: a chmod there would fail or take the
+// folder from its other users, so the error says it is shared instead.
+func openError(path string, mode fs.FileMode, owner, fix string) *PermissionError {
+	pe := &PermissionError{Path: path, Mode: mode, Owner: owner}
+	pe.Shared = owner != "" || mode&fs.ModeSticky != 0
+	if !pe.Shared {
+		pe.Fix = fix
+	}
+	return pe
+}
+
+// ownerName returns the name of the owner of fi's file when that is not
+// the user running the program, else "".
+func ownerName(fi fs.FileInfo) string {
+	uid, foreign := ownerUID(fi)
+	if !foreign {
+		return ""
+	}
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return u.Username
+	}
+	return "uid " + strconv.Itoa(uid)
 }
 
 // readInfoFile reads the file name of the info folder dir, refused as
@@ -82,7 +112,7 @@ func readInfoFile(dir, name string) ([]byte, error) {
 	var pe *PermissionError
 	if errors.As(err, &pe) {
 		pe.Info = true
-		if openFiles(dir) > 1 {
+		if !pe.Shared && openFiles(dir) > 1 {
 			pe.Fix = "chmod -R go-rwx " + shellescape.Quote(dir)
 		}
 	}
