@@ -63,7 +63,7 @@ func (h *harness) run(stdin string, env map[string]string, args ...string) resul
 func (h *harness) login(user, password string) loginJSON {
 	h.t.Helper()
 	r := h.run(password+"\n", nil, "login", "--url", h.url, "--db", demoserver.DemoDatabase,
-		"--login", user, "--password-stdin", "--json")
+		"--login", user, "--password-stdin", "--json", "--show-sid")
 	if r.code != ExitOK {
 		h.t.Fatalf("login exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -122,6 +122,30 @@ func TestLoginCheckLogout(t *testing.T) {
 	}
 	if list[0].State != "logged-out" || list[0].SID == got.SID {
 		t.Fatalf("listed session = %+v, want logged-out with a masked sid", list[0])
+	}
+}
+
+func TestLoginMasksSID(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	for _, asJSON := range []bool{true, false} {
+		args := []string{"login", "--url", h.url, "--login", "demo", "--password-stdin"}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		r := h.run("demo\n", nil, args...)
+		if r.code != ExitOK {
+			t.Fatalf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		list := h.run("", nil, "list", "--json", "--show-sid")
+		var all []listJSON
+		if err := json.Unmarshal([]byte(list.stdout), &all); err != nil || len(all) == 0 {
+			t.Fatalf("list --json --show-sid = %s (%v)", list.stdout, err)
+		}
+		sid := all[len(all)-1].SID
+		if len(sid) < 40 || strings.Contains(r.stdout, sid) || !strings.Contains(r.stdout, sessions.MaskSID(sid)) {
+			t.Errorf("%v printed %q; want the sid %s masked as %s", args, r.stdout, sid, sessions.MaskSID(sid))
+		}
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 	"github.com/odoo-sessions/odoo-sessions/ui"
 )
 
-// loginJSON is the --json output of login.
+// loginJSON is the --json output of login. Its sid is masked unless
+// --show-sid asks for the whole one.
 type loginJSON struct {
 	URL           string   `json:"url"`
 	DB            string   `json:"db"`
@@ -84,6 +85,9 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	}
 	if *asJSON {
 		out := loginOutput(c.URL(), *login, res, now)
+		if !*showSID {
+			out.SID = sessions.MaskSID(res.SID)
+		}
 		out.RESTModule = module
 		if moduleErr != nil {
 			out.RESTModuleError = clean(moduleErr.Error())
