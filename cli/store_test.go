@@ -39,8 +39,44 @@ func TestInfoFolderOpenToOthers(t *testing.T) {
 	}
 	r = h.run("", nil, "list")
 	want := "session info folder " + dir + " is accessible by other users (mode 0755): run chmod -R go-rwx " + dir
-	if r.code == ExitOK || !strings.Contains(r.stderr, want) {
-		t.Fatalf("list with the info folder open: exit %d, stderr %q; want a refusal containing %q",
+	if r.code != ExitUsage || !strings.Contains(r.stderr, want) {
+		t.Fatalf("list with the info folder open: exit %d, stderr %q; want 2 and %q",
 			r.code, r.stderr, want)
+	}
+}
+
+func TestLocalFileProblemsExitUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		content string
+		mode    os.FileMode
+		want    string
+	}{
+		{"corrupt", "{not json", 0o600, "could not be decoded"},
+		{"newer format", `{"version":99,"sessions":[]}`, 0o600, "format version 99"},
+		{"readable by others", `{"version":4,"sessions":[]}`, 0o644, "run chmod 600"},
+	}
+	for _, tc := range tests {
+		for _, args := range [][]string{{"list"}, {"check", "--all"}} {
+			t.Run(tc.name+" "+args[0], func(t *testing.T) {
+				t.Parallel()
+				h := &harness{t: t, store: filepath.Join(t.TempDir(), "state", "sessions.json")}
+				if err := os.Mkdir(filepath.Dir(h.store), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(h.store, []byte(tc.content), tc.mode); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(h.store, tc.mode); err != nil {
+					t.Fatal(err)
+				}
+				r := h.run("", nil, args...)
+				if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) {
+					t.Errorf("%v on a sessions file %s: exit %d, stderr %q; want 2 and %q",
+						args, tc.name, r.code, r.stderr, tc.want)
+				}
+			})
+		}
 	}
 }
