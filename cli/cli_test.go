@@ -307,6 +307,36 @@ func TestTrack(t *testing.T) {
 		t.Fatalf("diagnosis on the Odoo 16 profile = %+v, want cookie-only first", got.Diagnosis)
 	}
 
+	// A sid the server accepts nowhere is tracked, to be watched, but the
+	// server refused it.
+	for _, args := range [][]string{
+		{"track", "--url", h.url, "--sid", strings.Repeat("0", 40)},
+		{"track", "--url", h.url, "--sid", strings.Repeat("1", 40), "--identify", "--json"},
+	} {
+		r = h.run("", nil, args...)
+		if r.code != ExitRefused || !strings.Contains(r.stderr, "accepts "+sessions.MaskSID(args[4])+
+			" through no transport") || strings.Count(r.stderr, "\n") != 1 {
+			t.Fatalf("%v: exit %d, stderr %q; want 1 and one line saying no transport accepts it",
+				args, r.code, r.stderr)
+		}
+		if identify := len(args) > 5; identify != strings.Contains(r.stderr, "not identified") {
+			t.Fatalf("%v: stderr %q says 'not identified' only with --identify", args, r.stderr)
+		}
+	}
+	var refused []listJSON
+	if err := json.Unmarshal([]byte(h.run("", nil, "list", "--json").stdout), &refused); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, s := range refused {
+		states[s.SID] = s.State
+	}
+	for _, sid := range []string{strings.Repeat("0", 40), strings.Repeat("1", 40)} {
+		if st := states[sessions.MaskSID(sid)]; st != "rejected" {
+			t.Fatalf("refused sid %s listed as %q, want tracked and rejected", sessions.MaskSID(sid), st)
+		}
+	}
+
 	r = h.run("", nil, "track", "--url", deadURL(t), "--sid", "abcdef123456")
 	if r.code != ExitUnreachable || !strings.Contains(r.stderr, "--no-check") {
 		t.Fatalf("track on a dead server: exit %d, stderr %q; want 3 and a hint", r.code, r.stderr)
