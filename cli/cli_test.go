@@ -26,7 +26,13 @@ type harness struct {
 
 func newHarness(t *testing.T, major int) *harness {
 	t.Helper()
-	srv, err := demoserver.New(demoserver.Demo(major, time.Now))
+	return newHarnessOn(t, demoserver.Demo(major, time.Now))
+}
+
+// newHarnessOn is newHarness on a demo server with the given options.
+func newHarnessOn(t *testing.T, opts demoserver.Options) *harness {
+	t.Helper()
+	srv, err := demoserver.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,10 +390,44 @@ func TestInfo(t *testing.T) {
 		t.Fatalf("info on the Odoo 16 profile = %+v, want version 16, one database, no REST login", out)
 	}
 
+	r = h.run("", nil, "info", "--url", h.url)
+	if !strings.Contains(r.stdout, "\ndatabases  demo\n") {
+		t.Fatalf("info names its one database as:\n%s", r.stdout)
+	}
+
 	r = h.run("", nil, "info", "--url", deadURL(t), "--json")
 	if r.code != ExitUnreachable || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
 		t.Fatalf("info on a dead server: exit %d, stdout %q, stderr %q; want 3, nothing, one line",
 			r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestInfoDatabases(t *testing.T) {
+	t.Parallel()
+	two := demoserver.Demo(17, time.Now)
+	two.Databases = append(two.Databases, demoserver.Database{Name: "qa_2"})
+	closed := demoserver.Demo(17, time.Now)
+	closed.ListDB = false
+	empty := demoserver.Demo(17, time.Now)
+	empty.Databases = nil
+	tests := []struct {
+		name string
+		opts demoserver.Options
+		want string
+	}{
+		{"two", two, "databases  demo, qa_2\n"},
+		{"listing off", closed, "databases  not listed: the server's list_db option is off\n"},
+		{"none", empty, "databases  none listed\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarnessOn(t, tc.opts)
+			r := h.run("", nil, "info", "--url", h.url)
+			if r.code != ExitOK || !strings.Contains(r.stdout, "\n"+tc.want) {
+				t.Fatalf("info: exit %d, stdout:\n%s\nwant a line %q", r.code, r.stdout, tc.want)
+			}
+		})
 	}
 }
 
