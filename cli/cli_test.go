@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/odoo-sessions/odoo-sessions/demoserver"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
@@ -514,5 +516,34 @@ func TestDevices(t *testing.T) {
 	r = old.run("", nil, "devices", "--url", old.url, "--sid", sid)
 	if r.code != ExitRefused || !strings.Contains(r.stderr, "keeps no list of its users' sessions") {
 		t.Errorf("devices on Odoo 16: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestLoginPromptsNameTheAccount(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 16)
+	var prompts []string
+	var out, errb bytes.Buffer
+	env := Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }, Now: time.Now,
+		Logger: slog.New(slog.DiscardHandler),
+		ReadPassword: func(prompt string) (string, error) {
+			prompts = append(prompts, prompt)
+			if len(prompts) == 1 {
+				return "totp", nil
+			}
+			return demoserver.TOTPCode(demoserver.DemoTOTPSecret, time.Now())
+		},
+	}
+	code := Run(context.Background(), []string{"--store", h.store, "--config",
+		filepath.Join(t.TempDir(), "none.json"), "login", "--url", h.url, "--login", "totp"}, env)
+	if code != ExitOK {
+		t.Fatalf("login: exit %d, stderr %q", code, errb.String())
+	}
+	where := strings.TrimPrefix(h.url, "http://")
+	want := []string{"Password for totp on " + where + ": ", "Two-factor code for totp on " + where + ": "}
+	if diff := cmp.Diff(want, prompts); diff != "" {
+		t.Fatalf("prompts (-want +got):\n%s", diff)
 	}
 }

@@ -60,13 +60,16 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	if _, err := g.loadSessions(); err != nil {
 		return err
 	}
-	password, err := g.password(*fromStdin)
+	// The prompt names the account, so that a password is typed for the
+	// one it belongs to.
+	account := fmt.Sprintf("%s on %s", clean(*login), host(c.URL()))
+	password, err := g.password(*fromStdin, "Password for "+account+": ")
 	if err != nil {
 		return err
 	}
 
 	req := odoo.LoginRequest{DB: *db, Login: *login, Password: password, TOTPCode: *totp}
-	res, err := loginWithTOTP(ctx, g, c, req)
+	res, err := loginWithTOTP(ctx, g, c, req, "Two-factor code for "+account+": ")
 	if err != nil {
 		return err
 	}
@@ -128,8 +131,9 @@ func printModule(w io.Writer, db, state string, err error) {
 }
 
 // loginWithTOTP logs in and, when the user has two-factor authentication
-// and no code was given, asks for the code on the terminal.
-func loginWithTOTP(ctx context.Context, g *globals, c *odoo.Client, req odoo.LoginRequest) (*odoo.LoginResult, error) {
+// and no code was given, asks for the code on the terminal with prompt.
+func loginWithTOTP(ctx context.Context, g *globals, c *odoo.Client, req odoo.LoginRequest,
+	prompt string) (*odoo.LoginResult, error) {
 	res, err := c.Login(ctx, req)
 	if err != nil || !res.TOTPRequired {
 		return res, err
@@ -137,16 +141,16 @@ func loginWithTOTP(ctx context.Context, g *globals, c *odoo.Client, req odoo.Log
 	if g.env.ReadPassword == nil {
 		return nil, fmt.Errorf("%w: the password was right; give the code with --totp-code", odoo.ErrTOTPRequired)
 	}
-	code, err := g.env.ReadPassword("Two-factor code: ")
+	code, err := g.env.ReadPassword(prompt)
 	if err != nil {
 		return nil, fmt.Errorf("read the two-factor code: %w", err)
 	}
 	return c.CompleteTOTP(ctx, res.SID, strings.TrimSpace(code))
 }
 
-// password takes the password from standard input, ODOO_PASSWORD or a
+// password takes the password from standard input, ODOO_PASSWORD or
 // prompt without echo, in that order.
-func (g *globals) password(fromStdin bool) (string, error) {
+func (g *globals) password(fromStdin bool, prompt string) (string, error) {
 	if fromStdin {
 		line, err := bufio.NewReader(g.env.Stdin).ReadString('\n')
 		if err != nil && err != io.EOF {
@@ -164,7 +168,7 @@ func (g *globals) password(fromStdin bool) (string, error) {
 	if g.env.ReadPassword == nil {
 		return "", usagef("login: no password: use --password-stdin or ODOO_PASSWORD, or run in a terminal")
 	}
-	p, err := g.env.ReadPassword("Password: ")
+	p, err := g.env.ReadPassword(prompt)
 	if err != nil {
 		return "", fmt.Errorf("read the password: %w", err)
 	}
