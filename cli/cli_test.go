@@ -179,6 +179,15 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", "", []string{"frobnicate"}, ExitUsage, "unknown command"},
 		{"check dead server", "", []string{"check", "--url", dead, "--sid", "abcdef"}, ExitUnreachable, ""},
 		{"garbage sid", "", []string{"check", "--url", h.url, "--sid", "garbage"}, ExitRefused, ""},
+		{"sid far too long", "", []string{"track", "--url", h.url, "--sid", strings.Repeat("a", 200000)},
+			ExitUsage, "track: --sid: the sid is 200000 characters long: expected at most 512"},
+		{"sid too long on stdin", "session_id=" + strings.Repeat("b", 513) + "; tz=UTC\n",
+			[]string{"check", "--url", h.url, "--sid-stdin"},
+			ExitUsage, "check: --sid-stdin: the sid is 513 characters long: expected at most 512"},
+		{"stdin too long", strings.Repeat("c", 70000), []string{"track", "--url", h.url, "--sid-stdin"},
+			ExitUsage, "standard input holds more than 65536 bytes"},
+		{"sid with a space", "", []string{"track", "--url", h.url, "--sid", "ab cd"},
+			ExitUsage, "expected printable text without spaces"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,6 +205,10 @@ func TestExitCodes(t *testing.T) {
 				t.Fatalf("output shows the password: %q", r.stderr+r.stdout)
 			}
 		})
+	}
+	// None of the refused sids was tracked.
+	if r := h.run("", nil, "list", "--json"); r.stdout != "[]\n" {
+		t.Fatalf("list after refused commands = %q, want no sessions", r.stdout)
 	}
 }
 
