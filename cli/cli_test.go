@@ -560,3 +560,66 @@ func TestLoginPromptsNameTheAccount(t *testing.T) {
 		t.Fatalf("prompts (-want +got):\n%s", diff)
 	}
 }
+
+func TestCheckAllSummary(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	h.login("demo", "demo")
+	old := newHarness(t, 16) // reads the sid only from the cookie
+	old.store = h.store
+	old.login("demo", "demo")
+	gone := h.login("admin", "admin").SID
+	if r := h.run("", nil, "logout", "--url", h.url, "--sid", gone); r.code != ExitOK {
+		t.Fatalf("logout: exit %d, stderr %q", r.code, r.stderr)
+	}
+	dead := deadURL(t)
+	for _, target := range [][2]string{{h.url, strings.Repeat("0", 40)}, {dead, strings.Repeat("1", 40)}} {
+		if r := h.run("", nil, "track", "--url", target[0], "--sid", target[1], "--no-check"); r.code != ExitOK {
+			t.Fatalf("track --no-check: exit %d, stderr %q", r.code, r.stderr)
+		}
+	}
+
+	r := h.run("", nil, "check", "--all")
+	if r.code != ExitUnreachable {
+		t.Errorf("check --all with a dead server: exit %d, want 3; stderr %q", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	want := "checked 4 sessions: 1 accepted, 1 accepted through some transports only, " +
+		"1 not accepted, 1 could not be checked; 1 not checked"
+	if got := lines[len(lines)-1]; got != want {
+		t.Errorf("last line of check --all = %q, want %q", got, want)
+	}
+	for _, head := range []string{
+		h.url + "  database demo  user demo  sid ", old.url + "  database demo  user demo  sid ",
+		h.url + "  sid " + sessions.MaskSID(strings.Repeat("0", 40)),
+	} {
+		if !strings.Contains(r.stdout, "\n"+head) && !strings.HasPrefix(r.stdout, head) {
+			t.Errorf("check --all has no block headed %q:\n%s", head, r.stdout)
+		}
+	}
+
+	r = h.run("", nil, "check", "--all", "--json")
+	var out []checkAllJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("check --all --json: %v\n%s", err, r.stdout)
+	}
+	// Each session by server, and by login or else sid.
+	got := map[string]string{}
+	for _, e := range out {
+		who := e.Login
+		if who == "" {
+			who = e.SID
+		}
+		got[e.URL+" "+who] = e.Outcome
+	}
+	wantOutcomes := map[string]string{
+		h.url + " demo":   "accepted",
+		old.url + " demo": "partly-accepted",
+		h.url + " admin":  "", // logged out: not checked
+		h.url + " " + sessions.MaskSID(strings.Repeat("0", 40)): "not-accepted",
+		dead + " " + sessions.MaskSID(strings.Repeat("1", 40)):  "failed",
+	}
+	if diff := cmp.Diff(wantOutcomes, got); diff != "" {
+		t.Errorf("outcomes in check --all --json (-want +got):\n%s", diff)
+	}
+}
