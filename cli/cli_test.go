@@ -24,6 +24,8 @@ type harness struct {
 	t     *testing.T
 	url   string
 	store string
+	// config is the configuration file; none when empty.
+	config string
 }
 
 func newHarness(t *testing.T, major int) *harness {
@@ -63,7 +65,11 @@ func (h *harness) run(stdin string, env map[string]string, args ...string) resul
 		Now:    time.Now,
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	full := append([]string{"--store", h.store, "--config", filepath.Join(h.t.TempDir(), "none.json")}, args...)
+	cfg := h.config
+	if cfg == "" {
+		cfg = filepath.Join(h.t.TempDir(), "none.json")
+	}
+	full := append([]string{"--store", h.store, "--config", cfg}, args...)
 	code := Run(context.Background(), full, e)
 	return result{code: code, stdout: out.String(), stderr: errb.String()}
 }

@@ -24,14 +24,18 @@ type infoOutput struct {
 }
 
 func runInfo(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "info", "--url URL [--json]")
+	fs := newFlagSet(g, "info", "(--url URL | --profile NAME) [--json]")
 	url := fs.String("url", "", "the Odoo server")
 	asJSON := fs.Bool("json", false, "print one JSON document")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := g.applyProfile(fs, *profile); err != nil {
+		return err
+	}
 	if *url == "" {
-		return usagef("info: --url is required")
+		return usagef("info: --url is required (or --profile)")
 	}
 	c, err := g.client(*url)
 	if err != nil {

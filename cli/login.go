@@ -35,7 +35,7 @@ type loginJSON struct {
 }
 
 func runLogin(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "login", "--url URL [--db DB] --login LOGIN [--password-stdin] "+
+	fs := newFlagSet(g, "login", "(--url URL [--db DB] --login LOGIN | --profile NAME) [--password-stdin] "+
 		"[--totp-code CODE] [--json] [--show-sid]")
 	url := fs.String("url", "", "the Odoo server, such as http://localhost:8069")
 	db := fs.String("db", "", "the database (may be left out when the server has one)")
@@ -45,11 +45,15 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	totp := fs.String("totp-code", "", "the six-digit two-factor code, for users who have one")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	showSID := fs.Bool("show-sid", false, "print the whole sid instead of a masked one")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := g.applyProfile(fs, *profile); err != nil {
+		return err
+	}
 	if *url == "" || *login == "" {
-		return usagef("login: --url and --login are required")
+		return usagef("login: --url and --login are required (or a --profile that names them)")
 	}
 	c, err := g.client(*url)
 	if err != nil {

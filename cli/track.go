@@ -26,14 +26,18 @@ type trackJSON struct {
 }
 
 func runTrack(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "track", "--url URL --sid SID [--identify] [--no-check] [--json]")
+	fs := newFlagSet(g, "track", "(--url URL | --profile NAME) --sid SID [--identify] [--no-check] [--json]")
 	target := addTargetFlags(fs, "the session id, copied from a browser cookie or a curl session",
 		"cookie", false)
 	identify := fs.Bool("identify", false, "fetch who the sid belongs to through --transport "+
 		"(get_session_info: this resets the server's idle timer)")
 	noCheck := fs.Bool("no-check", false, "track without checking the sid first")
 	asJSON := fs.Bool("json", false, "print one JSON document")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := g.applyProfile(fs, *profile); err != nil {
 		return err
 	}
 	c, s, ts, err := target.resolve(g)
