@@ -31,14 +31,16 @@ func TestInfoFolderOpenToOthers(t *testing.T) {
 	if !strings.Contains(r.stderr, "warning: ") ||
 		!strings.Contains(r.stderr, "session info file "+files[0]) ||
 		!strings.Contains(r.stderr, "run chmod 600 "+files[0]) {
-		t.Fatalf("check --all reading an info file others can read: stderr %q, want a warning with the chmod", r.stderr)
+		t.Fatalf("check --all reading an info file others can read: stderr %q, "+
+			"want a warning with the chmod", r.stderr)
 	}
 
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	r = h.run("", nil, "list")
-	want := "session info folder " + dir + " is accessible by other users (mode 0755): run chmod -R go-rwx " + dir
+	want := "session info folder " + dir + " is accessible by other users (mode 0755): " +
+		"run chmod -R go-rwx " + dir
 	if r.code != ExitUsage || !strings.Contains(r.stderr, want) {
 		t.Fatalf("list with the info folder open: exit %d, stderr %q; want 2 and %q",
 			r.code, r.stderr, want)

@@ -175,7 +175,8 @@ func TestOpenErrorAdvice(t *testing.T) {
 		want    string
 		wantFix string
 	}{
-		{"own folder", fs.ModeDir | 0o755, "", "accessible by other users (mode 0755): run chmod 700 /s", "chmod 700 /s"},
+		{"own folder", fs.ModeDir | 0o755, "",
+			"accessible by other users (mode 0755): run chmod 700 /s", "chmod 700 /s"},
 		{"another user's folder", fs.ModeDir | 0o755, "alice",
 			"shared with other users (mode 0755, owner alice): " + sharedAdvice, ""},
 		{"sticky folder of another user", fs.ModeDir | fs.ModeSticky | 0o777, "root",
@@ -188,8 +189,9 @@ func TestOpenErrorAdvice(t *testing.T) {
 			t.Parallel()
 			pe := openError("/s", tc.mode, tc.owner, "chmod 700 /s")
 			pe.Dir = true
-			if got := pe.Error(); got != "sessions folder /s is "+tc.want || pe.Fix != tc.wantFix {
-				t.Errorf("openError = %q, fix %q; want %q, fix %q", got, pe.Fix, "sessions folder /s is "+tc.want, tc.wantFix)
+			want := "sessions folder /s is " + tc.want
+			if got := pe.Error(); got != want || pe.Fix != tc.wantFix {
+				t.Errorf("openError = %q, fix %q; want %q, fix %q", got, pe.Fix, want, tc.wantFix)
 			}
 		})
 	}
