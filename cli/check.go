@@ -68,7 +68,7 @@ func runCheck(ctx context.Context, g *globals, args []string) error {
 	if err := g.recordChecks(c.URL(), s, results); err != nil {
 		// The checks themselves went through: show them, and say why
 		// they could not be kept.
-		fmt.Fprintf(g.env.Stderr, "odoo-sessions: warning: %s\n", clean(err.Error()))
+		g.warn(err)
 	}
 
 	out := checkOutput{URL: c.URL(), SID: sessions.MaskSID(s)}
@@ -126,7 +126,12 @@ func checkToJSON(r odoo.CheckResult) checkJSON {
 
 func printChecks(w io.Writer, out checkOutput) {
 	fmt.Fprintf(w, "%s  sid %s\n", out.URL, out.SID)
-	for _, r := range out.Results {
+	printResults(w, out.Results, out.Diagnosis)
+}
+
+// printResults writes a line per transport's result, then the diagnosis.
+func printResults(w io.Writer, results []checkJSON, diagnosis []sessions.Finding) {
+	for _, r := range results {
 		verdict := "accepted"
 		if !r.Accepted {
 			verdict = "not accepted"
@@ -140,7 +145,7 @@ func printChecks(w io.Writer, out checkOutput) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
-	for _, f := range out.Diagnosis {
+	for _, f := range diagnosis {
 		fmt.Fprintf(w, "=> %s\n", f.Summary)
 	}
 }

@@ -15,13 +15,14 @@ import (
 	"time"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
+	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
 // Exit codes shared by every command.
 const (
 	ExitOK          = 0 // done, every check accepted
 	ExitRefused     = 1 // the server answered and refused
-	ExitUsage       = 2 // the command line is wrong
+	ExitUsage       = 2 // the command line is wrong, or a local file cannot be used
 	ExitUnreachable = 3 // no answer, or an answer that is not Odoo's
 )
 
@@ -49,6 +50,16 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// local marks err as a problem with a local file, such as the sessions
+// file or its folders: exit 2, as the configuration's problems do, never 1,
+// which says that a server refused.
+func local(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: ExitUsage, err: err}
 }
 
 // exitError carries an exit code with an error already explained to the user.
@@ -161,6 +172,12 @@ func report(stderr io.Writer, err error) int {
 	return code
 }
 
+// warn prints err as a one-line warning on stderr: something went wrong
+// that does not stop the command.
+func (g *globals) warn(err error) {
+	fmt.Fprintf(g.env.Stderr, "odoo-sessions: warning: %s\n", odoo.Sanitize(err.Error(), 400))
+}
+
 func exitCode(err error) int {
 	var ue *usageError
 	var ee *exitError
@@ -169,6 +186,8 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.As(err, &ee):
 		return ee.code
+	case localFile(err):
+		return ExitUsage
 	case unreachable(err):
 		return ExitUnreachable
 	case errors.Is(err, odoo.ErrTransportIgnored):
@@ -177,6 +196,13 @@ func exitCode(err error) int {
 	default:
 		return ExitRefused
 	}
+}
+
+// localFile reports whether err refuses the sessions file or one of its
+// folders, for errors that reach Run without passing through local.
+func localFile(err error) bool {
+	return errors.As(err, new(*sessions.PermissionError)) || errors.As(err, new(*sessions.CorruptError)) ||
+		errors.As(err, new(*sessions.VersionError))
 }
 
 // unreachable reports whether err means the server could not be reached

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/odoo-sessions/odoo-sessions/demoserver"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
@@ -22,11 +24,19 @@ type harness struct {
 	t     *testing.T
 	url   string
 	store string
+	// config is the configuration file; none when empty.
+	config string
 }
 
 func newHarness(t *testing.T, major int) *harness {
 	t.Helper()
-	srv, err := demoserver.New(demoserver.Demo(major, time.Now))
+	return newHarnessOn(t, demoserver.Demo(major, time.Now))
+}
+
+// newHarnessOn is newHarness on a demo server with the given options.
+func newHarnessOn(t *testing.T, opts demoserver.Options) *harness {
+	t.Helper()
+	srv, err := demoserver.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +65,11 @@ func (h *harness) run(stdin string, env map[string]string, args ...string) resul
 		Now:    time.Now,
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	full := append([]string{"--store", h.store, "--config", filepath.Join(h.t.TempDir(), "none.json")}, args...)
+	cfg := h.config
+	if cfg == "" {
+		cfg = filepath.Join(h.t.TempDir(), "none.json")
+	}
+	full := append([]string{"--store", h.store, "--config", cfg}, args...)
 	code := Run(context.Background(), full, e)
 	return result{code: code, stdout: out.String(), stderr: errb.String()}
 }
@@ -63,7 +77,7 @@ func (h *harness) run(stdin string, env map[string]string, args ...string) resul
 func (h *harness) login(user, password string) loginJSON {
 	h.t.Helper()
 	r := h.run(password+"\n", nil, "login", "--url", h.url, "--db", demoserver.DemoDatabase,
-		"--login", user, "--password-stdin", "--json")
+		"--login", user, "--password-stdin", "--json", "--show-sid")
 	if r.code != ExitOK {
 		h.t.Fatalf("login exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -125,6 +139,30 @@ func TestLoginCheckLogout(t *testing.T) {
 	}
 }
 
+func TestLoginMasksSID(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	for _, asJSON := range []bool{true, false} {
+		args := []string{"login", "--url", h.url, "--login", "demo", "--password-stdin"}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		r := h.run("demo\n", nil, args...)
+		if r.code != ExitOK {
+			t.Fatalf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		list := h.run("", nil, "list", "--json", "--show-sid")
+		var all []listJSON
+		if err := json.Unmarshal([]byte(list.stdout), &all); err != nil || len(all) == 0 {
+			t.Fatalf("list --json --show-sid = %s (%v)", list.stdout, err)
+		}
+		sid := all[len(all)-1].SID
+		if len(sid) < 40 || strings.Contains(r.stdout, sid) || !strings.Contains(r.stdout, sessions.MaskSID(sid)) {
+			t.Errorf("%v printed %q; want the sid %s masked as %s", args, r.stdout, sid, sessions.MaskSID(sid))
+		}
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 15)
@@ -147,6 +185,15 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", "", []string{"frobnicate"}, ExitUsage, "unknown command"},
 		{"check dead server", "", []string{"check", "--url", dead, "--sid", "abcdef"}, ExitUnreachable, ""},
 		{"garbage sid", "", []string{"check", "--url", h.url, "--sid", "garbage"}, ExitRefused, ""},
+		{"sid far too long", "", []string{"track", "--url", h.url, "--sid", strings.Repeat("a", 200000)},
+			ExitUsage, "track: --sid: the sid is 200000 characters long: expected at most 512"},
+		{"sid too long on stdin", "session_id=" + strings.Repeat("b", 513) + "; tz=UTC\n",
+			[]string{"check", "--url", h.url, "--sid-stdin"},
+			ExitUsage, "check: --sid-stdin: the sid is 513 characters long: expected at most 512"},
+		{"stdin too long", strings.Repeat("c", 70000), []string{"track", "--url", h.url, "--sid-stdin"},
+			ExitUsage, "standard input holds more than 65536 bytes"},
+		{"sid with a space", "", []string{"track", "--url", h.url, "--sid", "ab cd"},
+			ExitUsage, "expected printable text without spaces"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,6 +211,10 @@ func TestExitCodes(t *testing.T) {
 				t.Fatalf("output shows the password: %q", r.stderr+r.stdout)
 			}
 		})
+	}
+	// None of the refused sids was tracked.
+	if r := h.run("", nil, "list", "--json"); r.stdout != "[]\n" {
+		t.Fatalf("list after refused commands = %q, want no sessions", r.stdout)
 	}
 }
 
@@ -283,6 +334,36 @@ func TestTrack(t *testing.T) {
 		t.Fatalf("diagnosis on the Odoo 16 profile = %+v, want cookie-only first", got.Diagnosis)
 	}
 
+	// A sid the server accepts nowhere is tracked, to be watched, but the
+	// server refused it.
+	for _, args := range [][]string{
+		{"track", "--url", h.url, "--sid", strings.Repeat("0", 40)},
+		{"track", "--url", h.url, "--sid", strings.Repeat("1", 40), "--identify", "--json"},
+	} {
+		r = h.run("", nil, args...)
+		if r.code != ExitRefused || !strings.Contains(r.stderr, "accepts "+sessions.MaskSID(args[4])+
+			" through no transport") || strings.Count(r.stderr, "\n") != 1 {
+			t.Fatalf("%v: exit %d, stderr %q; want 1 and one line saying no transport accepts it",
+				args, r.code, r.stderr)
+		}
+		if identify := len(args) > 5; identify != strings.Contains(r.stderr, "not identified") {
+			t.Fatalf("%v: stderr %q says 'not identified' only with --identify", args, r.stderr)
+		}
+	}
+	var refused []listJSON
+	if err := json.Unmarshal([]byte(h.run("", nil, "list", "--json").stdout), &refused); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, s := range refused {
+		states[s.SID] = s.State
+	}
+	for _, sid := range []string{strings.Repeat("0", 40), strings.Repeat("1", 40)} {
+		if st := states[sessions.MaskSID(sid)]; st != "rejected" {
+			t.Fatalf("refused sid %s listed as %q, want tracked and rejected", sessions.MaskSID(sid), st)
+		}
+	}
+
 	r = h.run("", nil, "track", "--url", deadURL(t), "--sid", "abcdef123456")
 	if r.code != ExitUnreachable || !strings.Contains(r.stderr, "--no-check") {
 		t.Fatalf("track on a dead server: exit %d, stderr %q; want 3 and a hint", r.code, r.stderr)
@@ -330,10 +411,44 @@ func TestInfo(t *testing.T) {
 		t.Fatalf("info on the Odoo 16 profile = %+v, want version 16, one database, no REST login", out)
 	}
 
+	r = h.run("", nil, "info", "--url", h.url)
+	if !strings.Contains(r.stdout, "\ndatabases  demo\n") {
+		t.Fatalf("info names its one database as:\n%s", r.stdout)
+	}
+
 	r = h.run("", nil, "info", "--url", deadURL(t), "--json")
 	if r.code != ExitUnreachable || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
 		t.Fatalf("info on a dead server: exit %d, stdout %q, stderr %q; want 3, nothing, one line",
 			r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestInfoDatabases(t *testing.T) {
+	t.Parallel()
+	two := demoserver.Demo(17, time.Now)
+	two.Databases = append(two.Databases, demoserver.Database{Name: "qa_2"})
+	closed := demoserver.Demo(17, time.Now)
+	closed.ListDB = false
+	empty := demoserver.Demo(17, time.Now)
+	empty.Databases = nil
+	tests := []struct {
+		name string
+		opts demoserver.Options
+		want string
+	}{
+		{"two", two, "databases  demo, qa_2\n"},
+		{"listing off", closed, "databases  not listed: the server's list_db option is off\n"},
+		{"none", empty, "databases  none listed\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarnessOn(t, tc.opts)
+			r := h.run("", nil, "info", "--url", h.url)
+			if r.code != ExitOK || !strings.Contains(r.stdout, "\n"+tc.want) {
+				t.Fatalf("info: exit %d, stdout:\n%s\nwant a line %q", r.code, r.stdout, tc.want)
+			}
+		})
 	}
 }
 
@@ -420,5 +535,97 @@ func TestDevices(t *testing.T) {
 	r = old.run("", nil, "devices", "--url", old.url, "--sid", sid)
 	if r.code != ExitRefused || !strings.Contains(r.stderr, "keeps no list of its users' sessions") {
 		t.Errorf("devices on Odoo 16: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestLoginPromptsNameTheAccount(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 16)
+	var prompts []string
+	var out, errb bytes.Buffer
+	env := Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }, Now: time.Now,
+		Logger: slog.New(slog.DiscardHandler),
+		ReadPassword: func(prompt string) (string, error) {
+			prompts = append(prompts, prompt)
+			if len(prompts) == 1 {
+				return "totp", nil
+			}
+			return demoserver.TOTPCode(demoserver.DemoTOTPSecret, time.Now())
+		},
+	}
+	code := Run(context.Background(), []string{"--store", h.store, "--config",
+		filepath.Join(t.TempDir(), "none.json"), "login", "--url", h.url, "--login", "totp"}, env)
+	if code != ExitOK {
+		t.Fatalf("login: exit %d, stderr %q", code, errb.String())
+	}
+	where := strings.TrimPrefix(h.url, "http://")
+	want := []string{"Password for totp on " + where + ": ", "Two-factor code for totp on " + where + ": "}
+	if diff := cmp.Diff(want, prompts); diff != "" {
+		t.Fatalf("prompts (-want +got):\n%s", diff)
+	}
+}
+
+func TestCheckAllSummary(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	h.login("demo", "demo")
+	old := newHarness(t, 16) // reads the sid only from the cookie
+	old.store = h.store
+	old.login("demo", "demo")
+	gone := h.login("admin", "admin").SID
+	if r := h.run("", nil, "logout", "--url", h.url, "--sid", gone); r.code != ExitOK {
+		t.Fatalf("logout: exit %d, stderr %q", r.code, r.stderr)
+	}
+	dead := deadURL(t)
+	for _, target := range [][2]string{{h.url, strings.Repeat("0", 40)}, {dead, strings.Repeat("1", 40)}} {
+		if r := h.run("", nil, "track", "--url", target[0], "--sid", target[1], "--no-check"); r.code != ExitOK {
+			t.Fatalf("track --no-check: exit %d, stderr %q", r.code, r.stderr)
+		}
+	}
+
+	r := h.run("", nil, "check", "--all")
+	if r.code != ExitUnreachable {
+		t.Errorf("check --all with a dead server: exit %d, want 3; stderr %q", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	want := "checked 4 sessions: 1 accepted, 1 accepted through some transports only, " +
+		"1 not accepted, 1 could not be checked; 1 not checked"
+	if got := lines[len(lines)-1]; got != want {
+		t.Errorf("last line of check --all = %q, want %q", got, want)
+	}
+	for _, head := range []string{
+		h.url + "  database demo  user demo  sid ", old.url + "  database demo  user demo  sid ",
+		h.url + "  sid " + sessions.MaskSID(strings.Repeat("0", 40)),
+	} {
+		if !strings.Contains(r.stdout, "\n"+head) && !strings.HasPrefix(r.stdout, head) {
+			t.Errorf("check --all has no block headed %q:\n%s", head, r.stdout)
+		}
+	}
+
+	r = h.run("", nil, "check", "--all", "--json")
+	var out []checkAllJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("check --all --json: %v\n%s", err, r.stdout)
+	}
+	// Each session by server, and by login or else sid.
+	got := map[string]string{}
+	for _, e := range out {
+		who := e.Login
+		if who == "" {
+			who = e.SID
+		}
+		got[e.URL+" "+who] = e.Outcome
+	}
+	wantOutcomes := map[string]string{
+		h.url + " demo":   "accepted",
+		old.url + " demo": "partly-accepted",
+		h.url + " admin":  "", // logged out: not checked
+		h.url + " " + sessions.MaskSID(strings.Repeat("0", 40)): "not-accepted",
+		dead + " " + sessions.MaskSID(strings.Repeat("1", 40)):  "failed",
+	}
+	if diff := cmp.Diff(wantOutcomes, got); diff != "" {
+		t.Errorf("outcomes in check --all --json (-want +got):\n%s", diff)
 	}
 }

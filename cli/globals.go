@@ -29,6 +29,9 @@ type globals struct {
 	odooMajor  int
 	storePath  string
 	configPath string
+	// configFile is the configuration file read, "" when none could be
+	// found.
+	configFile string
 }
 
 func parseGlobals(args []string, env Env) (*globals, []string, error) {
@@ -79,7 +82,7 @@ func (g *globals) loadConfig() error {
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
-	g.cfg = cfg
+	g.cfg, g.configFile = cfg, path
 	return nil
 }
 

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
@@ -17,17 +19,23 @@ type infoOutput struct {
 	DatabasesError string   `json:"databases_error,omitempty"`
 	RESTLogin      *bool    `json:"rest_login"`
 	RESTLoginNote  string   `json:"rest_login_note,omitempty"`
+
+	listingOff bool // the server does not list its databases (list_db)
 }
 
 func runInfo(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "info", "--url URL [--json]")
+	fs := newFlagSet(g, "info", "(--url URL | --profile NAME) [--json]")
 	url := fs.String("url", "", "the Odoo server")
 	asJSON := fs.Bool("json", false, "print one JSON document")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := g.applyProfile(fs, *profile); err != nil {
+		return err
+	}
 	if *url == "" {
-		return usagef("info: --url is required")
+		return usagef("info: --url is required (or --profile)")
 	}
 	c, err := g.client(*url)
 	if err != nil {
@@ -72,6 +80,7 @@ func probeServer(ctx context.Context, c *odoo.Client) (infoOutput, error) {
 	}
 	if derr != nil {
 		out.DatabasesError = clean(derr.Error())
+		out.listingOff = errors.Is(derr, odoo.ErrListingDisabled)
 	}
 	for _, d := range dbs {
 		out.Databases = append(out.Databases, clean(d))
@@ -93,12 +102,14 @@ func printInfo(g *globals, out infoOutput) {
 		fmt.Fprintf(w, "version    %s\n", out.ServerVersion)
 	}
 	switch {
+	case out.listingOff:
+		fmt.Fprintln(w, "databases  not listed: the server's list_db option is off")
 	case out.DatabasesError != "":
 		fmt.Fprintf(w, "databases  not listed: %s\n", out.DatabasesError)
 	case len(out.Databases) == 0:
-		fmt.Fprintln(w, "databases  none")
+		fmt.Fprintln(w, "databases  none listed")
 	default:
-		fmt.Fprintf(w, "databases  %v\n", out.Databases)
+		fmt.Fprintf(w, "databases  %s\n", strings.Join(out.Databases, ", "))
 	}
 	switch {
 	case out.RESTLogin == nil:

@@ -14,7 +14,8 @@ import (
 	"github.com/odoo-sessions/odoo-sessions/ui"
 )
 
-// loginJSON is the --json output of login.
+// loginJSON is the --json output of login. Its sid is masked unless
+// --show-sid asks for the whole one.
 type loginJSON struct {
 	URL           string   `json:"url"`
 	DB            string   `json:"db"`
@@ -34,7 +35,7 @@ type loginJSON struct {
 }
 
 func runLogin(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "login", "--url URL [--db DB] --login LOGIN [--password-stdin] "+
+	fs := newFlagSet(g, "login", "(--url URL [--db DB] --login LOGIN | --profile NAME) [--password-stdin] "+
 		"[--totp-code CODE] [--json] [--show-sid]")
 	url := fs.String("url", "", "the Odoo server, such as http://localhost:8069")
 	db := fs.String("db", "", "the database (may be left out when the server has one)")
@@ -44,11 +45,15 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	totp := fs.String("totp-code", "", "the six-digit two-factor code, for users who have one")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	showSID := fs.Bool("show-sid", false, "print the whole sid instead of a masked one")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := g.applyProfile(fs, *profile); err != nil {
+		return err
+	}
 	if *url == "" || *login == "" {
-		return usagef("login: --url and --login are required")
+		return usagef("login: --url and --login are required (or a --profile that names them)")
 	}
 	c, err := g.client(*url)
 	if err != nil {
@@ -59,13 +64,16 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	if _, err := g.loadSessions(); err != nil {
 		return err
 	}
-	password, err := g.password(*fromStdin)
+	// The prompt names the account, so that a password is typed for the
+	// one it belongs to.
+	account := fmt.Sprintf("%s on %s", clean(*login), host(c.URL()))
+	password, err := g.password(*fromStdin, "Password for "+account+": ")
 	if err != nil {
 		return err
 	}
 
 	req := odoo.LoginRequest{DB: *db, Login: *login, Password: password, TOTPCode: *totp}
-	res, err := loginWithTOTP(ctx, g, c, req)
+	res, err := loginWithTOTP(ctx, g, c, req, "Two-factor code for "+account+": ")
 	if err != nil {
 		return err
 	}
@@ -84,6 +92,9 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 	}
 	if *asJSON {
 		out := loginOutput(c.URL(), *login, res, now)
+		if !*showSID {
+			out.SID = sessions.MaskSID(res.SID)
+		}
 		out.RESTModule = module
 		if moduleErr != nil {
 			out.RESTModuleError = clean(moduleErr.Error())
@@ -124,8 +135,9 @@ func printModule(w io.Writer, db, state string, err error) {
 }
 
 // loginWithTOTP logs in and, when the user has two-factor authentication
-// and no code was given, asks for the code on the terminal.
-func loginWithTOTP(ctx context.Context, g *globals, c *odoo.Client, req odoo.LoginRequest) (*odoo.LoginResult, error) {
+// and no code was given, asks for the code on the terminal with prompt.
+func loginWithTOTP(ctx context.Context, g *globals, c *odoo.Client, req odoo.LoginRequest,
+	prompt string) (*odoo.LoginResult, error) {
 	res, err := c.Login(ctx, req)
 	if err != nil || !res.TOTPRequired {
 		return res, err
@@ -133,16 +145,16 @@ func loginWithTOTP(ctx context.Context, g *globals, c *odoo.Client, req odoo.Log
 	if g.env.ReadPassword == nil {
 		return nil, fmt.Errorf("%w: the password was right; give the code with --totp-code", odoo.ErrTOTPRequired)
 	}
-	code, err := g.env.ReadPassword("Two-factor code: ")
+	code, err := g.env.ReadPassword(prompt)
 	if err != nil {
 		return nil, fmt.Errorf("read the two-factor code: %w", err)
 	}
 	return c.CompleteTOTP(ctx, res.SID, strings.TrimSpace(code))
 }
 
-// password takes the password from standard input, ODOO_PASSWORD or a
+// password takes the password from standard input, ODOO_PASSWORD or
 // prompt without echo, in that order.
-func (g *globals) password(fromStdin bool) (string, error) {
+func (g *globals) password(fromStdin bool, prompt string) (string, error) {
 	if fromStdin {
 		line, err := bufio.NewReader(g.env.Stdin).ReadString('\n')
 		if err != nil && err != io.EOF {
@@ -160,7 +172,7 @@ func (g *globals) password(fromStdin bool) (string, error) {
 	if g.env.ReadPassword == nil {
 		return "", usagef("login: no password: use --password-stdin or ODOO_PASSWORD, or run in a terminal")
 	}
-	p, err := g.env.ReadPassword("Password: ")
+	p, err := g.env.ReadPassword(prompt)
 	if err != nil {
 		return "", fmt.Errorf("read the password: %w", err)
 	}

@@ -14,7 +14,7 @@ func (g *globals) store() (*sessions.Store, error) {
 	if path == "" {
 		p, err := sessions.DefaultPath()
 		if err != nil {
-			return nil, fmt.Errorf("find the sessions file: %w", err)
+			return nil, local(fmt.Errorf("find the sessions file: %w", err))
 		}
 		path = p
 	}
@@ -29,7 +29,7 @@ func (g *globals) loadSessions() ([]sessions.Session, error) {
 	}
 	all, _, err := st.Load()
 	if err != nil {
-		return nil, fmt.Errorf("load tracked sessions: %w", err)
+		return nil, local(fmt.Errorf("load tracked sessions: %w", err))
 	}
 	return all, nil
 }
@@ -40,7 +40,7 @@ func (g *globals) addSession(s sessions.Session) error {
 		return err
 	}
 	if _, err := st.Add(s); err != nil {
-		return fmt.Errorf("track the session: %w", err)
+		return local(fmt.Errorf("track the session: %w", err))
 	}
 	return nil
 }
@@ -78,7 +78,7 @@ func (g *globals) editMatching(url, sid string, fn func(*sessions.Session)) erro
 		return all
 	})
 	if err != nil {
-		return fmt.Errorf("update tracked sessions: %w", err)
+		return local(fmt.Errorf("update tracked sessions: %w", err))
 	}
 	return nil
 }
@@ -101,5 +101,6 @@ func (g *globals) sessionInfo(id string) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Info(id)
+	info, err := st.Info(id)
+	return info, local(err)
 }

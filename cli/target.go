@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
@@ -88,15 +87,26 @@ func (t *targetFlags) transports() ([]odoo.Transport, error) {
 	return nil, usagef("%s: --transport %q: expected header, cookie or param", t.cmd, s)
 }
 
-// readSID takes the sid from the flag or standard input. Odoo's sids take
-// several shapes (40 hex characters, 84 of base64url on Odoo 18), so only
-// printable text without spaces is required.
+// maxSIDInput bounds what --sid-stdin reads: a whole Cookie line holding
+// the sid among other cookies fits.
+const maxSIDInput = 64 << 10
+
+// readSID takes the sid from the flag or standard input and checks it with
+// sessions.CheckSID: Odoo's sids take several shapes (40 hex characters,
+// 84 of base64url on Odoo 18), so beyond a length limit only printable
+// text without spaces is required.
 func (t *targetFlags) readSID(stdin io.Reader) (string, error) {
 	s := *t.sid
+	flagName := "--sid"
 	if *t.sidStdin {
-		b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		flagName = "--sid-stdin"
+		b, err := io.ReadAll(io.LimitReader(stdin, maxSIDInput+1))
 		if err != nil {
 			return "", fmt.Errorf("read the sid from standard input: %w", err)
+		}
+		if len(b) > maxSIDInput {
+			return "", usagef("%s: --sid-stdin: standard input holds more than %d bytes: "+
+				"expected a sid, or a Cookie line holding one", t.cmd, maxSIDInput)
 		}
 		s = string(b)
 	}
@@ -104,8 +114,8 @@ func (t *targetFlags) readSID(stdin io.Reader) (string, error) {
 	if s == "" {
 		return "", usagef("%s: --sid is required (or --sid-stdin)", t.cmd)
 	}
-	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return "", usagef("%s: --sid: expected printable text without spaces", t.cmd)
+	if err := sessions.CheckSID(s); err != nil {
+		return "", usagef("%s: %s: %v", t.cmd, flagName, err)
 	}
 	return s, nil
 }

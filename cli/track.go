@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/odoo-sessions/odoo-sessions/odoo"
@@ -24,14 +26,18 @@ type trackJSON struct {
 }
 
 func runTrack(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "track", "--url URL --sid SID [--identify] [--no-check] [--json]")
+	fs := newFlagSet(g, "track", "(--url URL | --profile NAME) --sid SID [--identify] [--no-check] [--json]")
 	target := addTargetFlags(fs, "the session id, copied from a browser cookie or a curl session",
 		"cookie", false)
 	identify := fs.Bool("identify", false, "fetch who the sid belongs to through --transport "+
 		"(get_session_info: this resets the server's idle timer)")
 	noCheck := fs.Bool("no-check", false, "track without checking the sid first")
 	asJSON := fs.Bool("json", false, "print one JSON document")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := g.applyProfile(fs, *profile); err != nil {
 		return err
 	}
 	c, s, ts, err := target.resolve(g)
@@ -53,7 +59,10 @@ func runTrack(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
-	if *identify {
+	// A sid no transport accepts has no session_info to give.
+	refused := len(results) > 0 && !slices.ContainsFunc(results, accepted)
+	identified := *identify && !refused
+	if identified {
 		if err := identifySession(ctx, c, &rec, ts[0], g.env.Now()); err != nil {
 			return err
 		}
@@ -68,10 +77,30 @@ func runTrack(ctx context.Context, g *globals, args []string) error {
 		for _, r := range results {
 			out.Results = append(out.Results, checkToJSON(r))
 		}
-		return writeJSON(g.env.Stdout, out)
+		if err := writeJSON(g.env.Stdout, out); err != nil {
+			return err
+		}
+	} else {
+		printTracked(g, rec, identified, results)
 	}
-	printTracked(g, rec, *identify, results)
+	if refused {
+		return trackRefused(rec.SID, *identify)
+	}
 	return nil
+}
+
+func accepted(r odoo.CheckResult) bool { return r.Accepted }
+
+// trackRefused is the exit of track when the server accepts the sid
+// through no transport: it is tracked all the same, to be watched, but
+// the server refused it.
+func trackRefused(sid string, identify bool) error {
+	msg := fmt.Sprintf("track: the server accepts %s through no transport (header, cookie, param); "+
+		"tracking it anyway", sessions.MaskSID(sid))
+	if identify {
+		msg += ", not identified"
+	}
+	return &exitError{code: ExitRefused, err: errors.New(msg)}
 }
 
 // trackCheck checks the sid through every transport before it is tracked,

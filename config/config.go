@@ -10,6 +10,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -99,10 +102,81 @@ func Load(path string) (Config, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return Config{}, fmt.Errorf("read configuration %s: %w", path, err)
 	}
+	// A misspelt key would otherwise leave its setting at the default
+	// without a word.
+	if err := checkKeys(b); err != nil {
+		return Config{}, fmt.Errorf("configuration %s: %w", path, err)
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("configuration %s: %w", path, err)
 	}
 	return c, nil
+}
+
+// checkKeys refuses keys that Config, or a Profile in it, does not have.
+// b has been decoded into a Config already.
+func checkKeys(b []byte) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return fmt.Errorf("expected a JSON object: %w", err)
+	}
+	if err := unknownKeys(top, reflect.TypeFor[Config]()); err != nil {
+		return err
+	}
+	var profiles []map[string]json.RawMessage
+	for k, v := range top {
+		if strings.EqualFold(k, "profiles") && json.Unmarshal(v, &profiles) != nil {
+			return errors.New("profiles: expected a list of objects")
+		}
+	}
+	for i, p := range profiles {
+		if err := unknownKeys(p, reflect.TypeFor[Profile]()); err != nil {
+			return fmt.Errorf("profile %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// unknownKeys names the keys of obj that the struct type t has no field
+// for. Keys match as encoding/json matches them, ignoring case.
+func unknownKeys(obj map[string]json.RawMessage, t reflect.Type) error {
+	known := jsonKeys(t)
+	var unknown []string
+	for k := range obj {
+		if !slices.ContainsFunc(known, func(f string) bool { return strings.EqualFold(f, k) }) {
+			unknown = append(unknown, strconv.Quote(k))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	what := "unknown key "
+	if len(unknown) > 1 {
+		what = "unknown keys "
+	}
+	return fmt.Errorf("%s%s: expected %s", what, strings.Join(unknown, ", "), orList(known))
+}
+
+// jsonKeys lists the JSON names of the fields of the struct type t, in
+// field order.
+func jsonKeys(t reflect.Type) []string {
+	var keys []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // Validate reports the first setting that is out of range.

@@ -77,6 +77,26 @@ func TestLoad(t *testing.T) {
 		{name: "bad duration", path: write("bad.json", `{"timeout":"soon"}`), wantErr: `duration "soon"`},
 		{name: "bad concurrency", path: write("conc.json", `{"concurrency":0}`), wantErr: "concurrency must be"},
 		{name: "bad profile", path: write("prof.json", `{"profiles":[{"name":"x","url":"x"}]}`), wantErr: "profile 1"},
+		{
+			name: "misspelt key", path: write("typo.json", `{"timeut":"5s"}`),
+			wantErr: "configuration " + filepath.Join(dir, "typo.json") +
+				`: unknown key "timeut": expected timeout, concurrency, idle_limit or profiles`,
+		},
+		{
+			name: "two unknown keys", path: write("typos.json", `{"timeut":"5s","concurency":2,"timeout":"1s"}`),
+			wantErr: `unknown keys "concurency", "timeut": expected timeout,`,
+		},
+		{
+			name: "unknown profile key",
+			path: write("profkey.json", `{"profiles":[{"name":"qa","url":"http://qa"},`+
+				`{"name":"b","url":"http://b","user":"x"}]}`),
+			wantErr: `profile 2: unknown key "user": expected name, url, db or login`,
+		},
+		{
+			name: "keys match as encoding/json matches them", path: write("case.json", `{"Timeout":"2s"}`),
+			want: Config{Timeout: Duration{2 * time.Second}, Concurrency: DefaultConcurrency,
+				IdleLimit: Duration{DefaultIdleLimit}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"al.essio.dev/pkg/shellescape"
@@ -23,20 +25,42 @@ type Stamp struct {
 
 // checkDir refuses a sessions folder that group or others can reach. A
 // missing folder is fine: it is created on the first save.
-func checkDir(dir string) error {
+func checkDir(dir string) error { return checkFolder(dir, false) }
+
+// checkInfoDir refuses the session info folder as checkDir refuses the
+// sessions folder: its files hold each login's session_info, whose
+// "session" entry is the whole sid. When files inside are open to others
+// too, the command given fixes them along with the folder.
+func checkInfoDir(dir string) error {
+	err := checkFolder(dir, true)
+	var pe *PermissionError
+	if errors.As(err, &pe) && !pe.Shared && openFiles(dir) > 0 {
+		pe.Fix = "chmod -R go-rwx " + shellescape.Quote(dir)
+	}
+	return err
+}
+
+// checkFolder refuses a folder that group or others can reach; info tells
+// the session info folder from the sessions folder.
+func checkFolder(dir string, info bool) error {
+	what := "sessions folder"
+	if info {
+		what = "session info folder"
+	}
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("check sessions folder: %w", err)
+		return fmt.Errorf("check %s: %w", what, err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("sessions folder %s is not a folder", dir)
+		return fmt.Errorf("%s %s is not a folder", what, dir)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return &PermissionError{Path: dir, Mode: fi.Mode(), Dir: true,
-			Fix: "chmod 700 " + shellescape.Quote(dir)}
+		pe := openError(dir, fi.Mode(), ownerName(fi), "chmod 700 "+shellescape.Quote(dir))
+		pe.Dir, pe.Info = true, info
+		return pe
 	}
 	return nil
 }
@@ -48,9 +72,68 @@ func checkFile(path string, fi fs.FileInfo) error {
 		return fmt.Errorf("sessions file %s is not a regular file", path)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return &PermissionError{Path: path, Mode: fi.Mode(), Fix: "chmod 600 " + shellescape.Quote(path)}
+		return openError(path, fi.Mode(), ownerName(fi), "chmod 600 "+shellescape.Quote(path))
 	}
 	return nil
+}
+
+// openError refuses path, which group or others can reach. owner is the
+// name of its owner when that is not the user. The user is told to run
+// fix, except for a sticky folder (such as /tmp, where others keep their
+// files) or a path another user owns: a chmod there would fail or take the
+// folder from its other users, so the error says it is shared instead.
+func openError(path string, mode fs.FileMode, owner, fix string) *PermissionError {
+	pe := &PermissionError{Path: path, Mode: mode, Owner: owner}
+	pe.Shared = owner != "" || mode&fs.ModeSticky != 0
+	if !pe.Shared {
+		pe.Fix = fix
+	}
+	return pe
+}
+
+// ownerName returns the name of the owner of fi's file when that is not
+// the user running the program, else "".
+func ownerName(fi fs.FileInfo) string {
+	uid, foreign := ownerUID(fi)
+	if !foreign {
+		return ""
+	}
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return u.Username
+	}
+	return "uid " + strconv.Itoa(uid)
+}
+
+// readInfoFile reads the file name of the info folder dir, refused as
+// readRaw refuses the sessions file. When other files of dir are open to
+// others too, the command given fixes them all at once.
+func readInfoFile(dir, name string) ([]byte, error) {
+	data, _, err := readRaw(filepath.Join(dir, name))
+	var pe *PermissionError
+	if errors.As(err, &pe) {
+		pe.Info = true
+		if !pe.Shared && openFiles(dir) > 1 {
+			pe.Fix = "chmod -R go-rwx " + shellescape.Quote(dir)
+		}
+	}
+	return data, err
+}
+
+// openFiles counts the entries of dir that group or others can reach. It
+// runs only once a refusal is certain, to word the fix: a folder of
+// thousands of info files is not read on every load.
+func openFiles(dir string) int {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // readRaw reads the file at path after checking its mode. It returns nil

@@ -45,7 +45,7 @@ func historyName(id string) string {
 // own Checks are then all that is known. A file or folder that other users
 // can reach gives a *PermissionError.
 func (s *Store) History(id string) (map[string][]Check, error) {
-	if err := checkDir(s.infoDir); err != nil {
+	if err := checkInfoDir(s.infoDir); err != nil {
 		return nil, err
 	}
 	h, _, err := readHistory(s.infoDir, id)
@@ -64,7 +64,7 @@ func (s *Store) History(id string) (map[string][]Check, error) {
 // checks: a crash may have left it behind, and the history is rebuilt from
 // the next checks.
 func readHistory(dir, id string) (map[string][]Check, []byte, error) {
-	data, _, err := readRaw(filepath.Join(dir, historyName(id)))
+	data, err := readInfoFile(dir, historyName(id))
 	if err != nil || data == nil {
 		return nil, nil, err
 	}

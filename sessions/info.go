@@ -64,10 +64,10 @@ func infoName(id string) string {
 // Until the first save after reading an older sessions file, which kept
 // session_info inside it, Info reads it from there.
 func (s *Store) Info(id string) (json.RawMessage, error) {
-	if err := checkDir(s.infoDir); err != nil {
+	if err := checkInfoDir(s.infoDir); err != nil {
 		return nil, err
 	}
-	data, _, err := readRaw(filepath.Join(s.infoDir, infoName(id)))
+	data, err := readInfoFile(s.infoDir, infoName(id))
 	if err != nil {
 		return nil, fmt.Errorf("read session info: %w", err)
 	}

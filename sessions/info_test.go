@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -215,5 +216,104 @@ func TestInfoPermissionsRefused(t *testing.T) {
 	var pe *PermissionError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "chmod 600") {
 		t.Errorf("Info of a readable file: %v, want a PermissionError", err)
+	}
+}
+
+func TestInfoFolderPermissionsRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		dirMode  fs.FileMode
+		fileMode fs.FileMode
+		// open is how many of the two info files get fileMode.
+		open int
+		// wantLoad is the refusal Load gives, "" for none; wantInfo the one
+		// Info gives. %d is the info folder, %f the first info file.
+		wantLoad, wantInfo string
+	}{
+		{"folder open", 0o755, 0o600, 0,
+			"session info folder %d is accessible by other users (mode 0755): run chmod 700 %d",
+			"run chmod 700 %d"},
+		{"folder and files open", 0o755, 0o644, 2,
+			"session info folder %d is accessible by other users (mode 0755): run chmod -R go-rwx %d",
+			"run chmod -R go-rwx %d"},
+		{"one file open", 0o700, 0o644, 1, "",
+			"session info file %f is accessible by other users (mode 0644): run chmod 600 %f"},
+		{"files open", 0o700, 0o640, 2, "",
+			"session info file %f is accessible by other users (mode 0640): run chmod -R go-rwx %d"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newStore(t)
+			if _, err := st.Add(Session{ID: "a", Info: json.RawMessage(`{"session":"x"}`)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Add(Session{ID: "b", Info: json.RawMessage(`{}`)}); err != nil {
+				t.Fatal(err)
+			}
+			dir := infoDirOf(st.Path())
+			for _, id := range []string{"a", "b"}[:tc.open] {
+				if err := os.Chmod(infoPath(st, id), tc.fileMode); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Chmod(dir, tc.dirMode); err != nil {
+				t.Fatal(err)
+			}
+			expand := strings.NewReplacer("%d", dir, "%f", infoPath(st, "a")).Replace
+
+			_, _, loadErr := st.Load()
+			_, infoErr := st.Info("a")
+			for op, c := range map[string]struct {
+				err  error
+				want string
+			}{"Load": {loadErr, tc.wantLoad}, "Info": {infoErr, tc.wantInfo}} {
+				var pe *PermissionError
+				switch {
+				case c.want == "" && c.err != nil:
+					t.Errorf("%s: %v, want no error", op, c.err)
+				case c.want != "" && (!errors.As(c.err, &pe) || !strings.Contains(c.err.Error(), expand(c.want))):
+					t.Errorf("%s: %v, want a PermissionError containing %q", op, c.err, expand(c.want))
+				}
+			}
+
+			// The advice, run as given, fixes everything.
+			var pe *PermissionError
+			if !errors.As(infoErr, &pe) {
+				t.Fatalf("Info: %v, want a PermissionError", infoErr)
+			}
+			if out, err := exec.Command("sh", "-c", pe.Fix).CombinedOutput(); err != nil {
+				t.Fatalf("running the hint %q: %v: %s", pe.Fix, err, out)
+			}
+			if _, _, err := st.Load(); err != nil {
+				t.Errorf("Load after running %q: %v", pe.Fix, err)
+			}
+			for _, id := range []string{"a", "b"} {
+				if _, err := st.Info(id); err != nil {
+					t.Errorf("Info(%s) after running %q: %v", id, pe.Fix, err)
+				}
+			}
+		})
+	}
+}
+
+func TestHistoryFilePermissionsRefused(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	s := Session{ID: "a", UpdatedAt: t0}
+	s.RecordCheck(Check{Transport: TransportCookie, Accepted: true, At: t0}, t0)
+	if _, err := st.Add(s); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(infoDirOf(st.Path()), historyName("a"))
+	if err := os.Chmod(path, 0o604); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.History("a")
+	var pe *PermissionError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "session info file "+path) ||
+		!strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("History with a file others can read: %v, want a PermissionError naming it", err)
 	}
 }

@@ -1,6 +1,18 @@
 package sessions
 
-import "strings"
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxSIDLength is the longest sid CheckSID accepts, in characters. Odoo's
+// sids are 40 hexadecimal characters up to Odoo 16 and about 84 from Odoo
+// 17 on; the limit leaves room for other shapes and refuses text that is
+// plainly not a sid before it is stored or sent.
+const MaxSIDLength = 512
 
 // MaskSID shows the first and last four characters of a sid, enough to
 // tell sids apart on screen without giving one away.
@@ -27,4 +39,23 @@ func NormalizeSID(s string) string {
 		}
 	}
 	return s
+}
+
+// CheckSID refuses text that cannot be a sid: empty, longer than
+// MaxSIDLength characters, or holding a space or a character that does not
+// print. Odoo's sid shapes differ by version, so nothing more is required.
+// The command line and the console's track form both check a sid this way
+// after NormalizeSID.
+func CheckSID(sid string) error {
+	if sid == "" {
+		return errors.New("the sid is empty")
+	}
+	if n := utf8.RuneCountInString(sid); n > MaxSIDLength {
+		return fmt.Errorf("the sid is %d characters long: expected at most %d (Odoo's are 40 to about 84)",
+			n, MaxSIDLength)
+	}
+	if strings.ContainsFunc(sid, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
+		return errors.New("expected printable text without spaces")
+	}
+	return nil
 }

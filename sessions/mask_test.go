@@ -1,6 +1,9 @@
 package sessions
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNormalizeSID(t *testing.T) {
 	t.Parallel()
@@ -31,5 +34,32 @@ func TestMaskSID(t *testing.T) {
 	}
 	if got := MaskSID("short"); got != "••••" {
 		t.Fatalf("MaskSID of a short sid = %q, want it hidden whole", got)
+	}
+}
+
+func TestCheckSID(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, sid, wantErr string }{
+		{"odoo 16", "e284d92ec07f75ac83bcec9208163b66d7aae2f0", ""},
+		{"odoo 18", strings.Repeat("AbC-_1", 14), ""},
+		{"at the limit", strings.Repeat("a", MaxSIDLength), ""},
+		{"one over", strings.Repeat("a", MaxSIDLength+1), "the sid is 513 characters long: expected at most 512"},
+		{"far over", strings.Repeat("a", 200000), "the sid is 200000 characters long: expected at most 512"},
+		{"counted in characters, not bytes", strings.Repeat("é", MaxSIDLength), ""},
+		{"empty", "", "the sid is empty"},
+		{"space", "abc def", "expected printable text without spaces"},
+		{"no-break space", "abc\u00a0def", "expected printable text without spaces"},
+		{"control", "abc\x1b[2Jdef", "expected printable text without spaces"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := CheckSID(tt.sid)
+			ok := err == nil && tt.wantErr == "" ||
+				err != nil && tt.wantErr != "" && strings.Contains(err.Error(), tt.wantErr)
+			if !ok {
+				t.Fatalf("CheckSID(%.20q…) = %v, want %q", tt.sid, err, tt.wantErr)
+			}
+		})
 	}
 }

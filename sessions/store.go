@@ -103,12 +103,15 @@ type LoadReport struct {
 // Session.Checks and History). A missing file gives no sessions
 // and no error. A file that cannot be decoded is moved aside: Load then
 // returns a *CorruptError naming the new place (also in the report) and no
-// sessions. A file or folder that
+// sessions. A sessions file or folder, or a session info folder, that
 // other users can reach gives a *PermissionError carrying the chmod to run;
 // a newer format a *VersionError.
 func (s *Store) Load() ([]Session, LoadReport, error) {
 	rep := LoadReport{MigratedFrom: Version}
 	if err := checkDir(filepath.Dir(s.path)); err != nil {
+		return nil, rep, err
+	}
+	if err := checkInfoDir(s.infoDir); err != nil {
 		return nil, rep, err
 	}
 	all, from, st, err := s.read(false)
@@ -218,7 +221,7 @@ func (s *Store) update(fn func(all []Session) ([]Session, bool)) ([]Session, err
 		s.setStamp(st)
 		return forCaller(disk, s.isLegacy()), nil
 	}
-	if err := checkDir(s.infoDir); err != nil {
+	if err := checkInfoDir(s.infoDir); err != nil {
 		return nil, err
 	}
 	// syncHistories sets Checks: the slice fn returned is the caller's.

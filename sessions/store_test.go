@@ -142,6 +142,61 @@ func TestPermissionsRefused(t *testing.T) {
 	}
 }
 
+func TestSharedFolderRefusedWithoutChmod(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o777|fs.ModeSticky); err != nil { // as /tmp is
+		t.Fatal(err)
+	}
+	st := Open(filepath.Join(dir, "x.json"), WithClock(fixedClock(t0)))
+	want := "sessions folder " + dir + " is shared with other users (mode 1777): " + sharedAdvice
+
+	_, _, loadErr := st.Load()
+	_, updErr := st.Update(func(l []Session) []Session { return l })
+	for op, err := range map[string]error{"Load": loadErr, "Update": updErr} {
+		var pe *PermissionError
+		if !errors.As(err, &pe) || err.Error() != want || pe.Fix != "" || !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("%s in a sticky folder: %v, want a PermissionError %q without a chmod", op, err, want)
+		}
+	}
+	if _, err := os.Stat(st.Path()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Update wrote the sessions file into the shared folder (stat: %v)", err)
+	}
+}
+
+func TestOpenErrorAdvice(t *testing.T) {
+	t.Parallel()
+	// A folder another user owns cannot be made here: openError is given
+	// the owner name the store would find.
+	tests := []struct {
+		name    string
+		mode    fs.FileMode
+		owner   string
+		want    string
+		wantFix string
+	}{
+		{"own folder", fs.ModeDir | 0o755, "",
+			"accessible by other users (mode 0755): run chmod 700 /s", "chmod 700 /s"},
+		{"another user's folder", fs.ModeDir | 0o755, "alice",
+			"shared with other users (mode 0755, owner alice): " + sharedAdvice, ""},
+		{"sticky folder of another user", fs.ModeDir | fs.ModeSticky | 0o777, "root",
+			"shared with other users (mode 1777, owner root): " + sharedAdvice, ""},
+		{"own sticky folder", fs.ModeDir | fs.ModeSticky | 0o770, "",
+			"shared with other users (mode 1770): " + sharedAdvice, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pe := openError("/s", tc.mode, tc.owner, "chmod 700 /s")
+			pe.Dir = true
+			want := "sessions folder /s is " + tc.want
+			if got := pe.Error(); got != want || pe.Fix != tc.wantFix {
+				t.Errorf("openError = %q, fix %q; want %q, fix %q", got, pe.Fix, want, tc.wantFix)
+			}
+		})
+	}
+}
+
 func TestPermissionHintRunsInAShell(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "o'neil's state", "sessions.json")
