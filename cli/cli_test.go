@@ -193,7 +193,7 @@ func TestExitCodes(t *testing.T) {
 		{"stdin too long", strings.Repeat("c", 70000), []string{"track", "--url", h.url, "--sid-stdin"},
 			ExitUsage, "standard input holds more than 65536 bytes"},
 		{"sid with a space", "", []string{"track", "--url", h.url, "--sid", "ab cd"},
-			ExitUsage, "expected printable text without spaces"},
+			ExitUsage, "expected printable ASCII without spaces"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -42,8 +41,10 @@ func NormalizeSID(s string) string {
 }
 
 // CheckSID refuses text that cannot be a sid: empty, longer than
-// MaxSIDLength characters, or holding a space or a character that does not
-// print. Odoo's sid shapes differ by version, so nothing more is required.
+// MaxSIDLength characters, or holding a space or a character a cookie cannot
+// carry (only printable ASCII other than `"`, `,`, `;` and `\` can). Odoo's
+// sid shapes differ by version (40 hex, 84 base64url), so nothing more is
+// required.
 // The command line and the console's track form both check a sid this way
 // after NormalizeSID.
 func CheckSID(sid string) error {
@@ -54,8 +55,11 @@ func CheckSID(sid string) error {
 		return fmt.Errorf("the sid is %d characters long: expected at most %d (Odoo's are 40 to about 84)",
 			n, MaxSIDLength)
 	}
-	if strings.ContainsFunc(sid, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
-		return errors.New("expected printable text without spaces")
+	if strings.ContainsFunc(sid, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || strings.ContainsRune(`",;\`, r)
+	}) {
+		return errors.New("the sid holds a space or a character a cookie cannot carry: " +
+			"expected printable ASCII without spaces, quotes, commas, semicolons or backslashes")
 	}
 	return nil
 }

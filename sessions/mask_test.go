@@ -45,11 +45,14 @@ func TestCheckSID(t *testing.T) {
 		{"at the limit", strings.Repeat("a", MaxSIDLength), ""},
 		{"one over", strings.Repeat("a", MaxSIDLength+1), "the sid is 513 characters long: expected at most 512"},
 		{"far over", strings.Repeat("a", 200000), "the sid is 200000 characters long: expected at most 512"},
-		{"counted in characters, not bytes", strings.Repeat("é", MaxSIDLength), ""},
+		{"counted in characters, not bytes", strings.Repeat("é", MaxSIDLength+1),
+			"the sid is 513 characters long"},
+		{"not ASCII", "abcé", "expected printable ASCII without spaces"},
+		{"semicolon", "abc;def", "expected printable ASCII without spaces"},
 		{"empty", "", "the sid is empty"},
-		{"space", "abc def", "expected printable text without spaces"},
-		{"no-break space", "abc\u00a0def", "expected printable text without spaces"},
-		{"control", "abc\x1b[2Jdef", "expected printable text without spaces"},
+		{"space", "abc def", "expected printable ASCII without spaces"},
+		{"no-break space", "abc\u00a0def", "expected printable ASCII without spaces"},
+		{"control", "abc\x1b[2Jdef", "expected printable ASCII without spaces"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -132,8 +131,9 @@ func (m model) submitTrack() (model, tea.Cmd) {
 	case sid == "":
 		t.err = "nothing follows session_id=: paste the cookie's value too"
 		return m, t.focusField(trackSID)
-	case !validSID(sid):
-		t.err = "a sid is printable text without spaces"
+	}
+	if err := sessions.CheckSID(sid); err != nil {
+		t.err = err.Error()
 		return m, t.focusField(trackSID)
 	}
 
@@ -158,20 +158,6 @@ func (m model) submitTrack() (model, tea.Cmd) {
 	m.infoAbout(sid, fmt.Sprintf("tracking %s on %s%s; checking it through H, C and P", sid,
 		hostOf(url), took))
 	return m, tea.Batch(m.persist(s), m.checkCmd(s, odoo.Transports, 0, true))
-}
-
-// validSID accepts any printable sid without spaces: Odoo 18 sids are not
-// hex, so their shape is not checked further.
-func validSID(sid string) bool {
-	if sid == "" {
-		return false
-	}
-	for _, r := range sid {
-		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // View draws the form.

@@ -64,7 +64,10 @@ func TestTrackRefusesWhatIsNoSid(t *testing.T) {
 	tests := []struct{ name, paste, want string }{
 		{"nothing", "  ", "the session id is missing"},
 		{"empty cookie", "Cookie: session_id=; frontend_lang=en", "nothing follows session_id=: paste the cookie's value too"},
-		{"two words", "abc def", "a sid is printable text without spaces"},
+		{"two words", "abc def", "the sid holds a space or a character a cookie cannot carry: " +
+			"expected printable ASCII without spaces, quotes, commas, semicolons or backslashes"},
+		{"far too long", strings.Repeat("a", 200000), "the sid is 200000 characters long: " +
+			"expected at most 512 (Odoo's are 40 to about 84)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
