@@ -110,7 +110,7 @@ func printDevices(w io.Writer, out devicesOutput) {
 		case d.ThisSession:
 			who = "this session " + d.Session
 		case d.TrackedID != "":
-			who = "tracked " + d.Session + " " + stateWord(sessions.State(d.TrackedState))
+			who = "tracked " + d.Session + " " + sessions.StateWord(sessions.State(d.TrackedState))
 		}
 		fmt.Fprintf(w, "  %-34s %s, last active %s\n", who, d.describe, minuteUTC(d.LastActivity))
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -101,7 +100,7 @@ func printList(w io.Writer, all []sessions.Session, now time.Time, limit time.Du
 			sid = s.SID
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host(s.URL), clean(s.DB),
-			clean(s.Login), sid, timeLeft(s, now, limit), stateWord(s.StateAt(now, limit)), checkMarks(s))
+			clean(s.Login), sid, timeLeft(s, now, limit), s.StateWordAt(now, limit), s.CheckMarks())
 	}
 	tw.Flush()
 }
@@ -120,41 +119,10 @@ func timeLeft(s sessions.Session, now time.Time, limit time.Duration) string {
 	}
 }
 
-func checkMarks(s sessions.Session) string {
-	marks := make([]string, 0, 3)
-	for _, tr := range []string{sessions.TransportHeader, sessions.TransportCookie, sessions.TransportParam} {
-		c, ok := s.LastCheck(tr)
-		switch {
-		case !ok:
-			marks = append(marks, "·")
-		case c.Err != "":
-			marks = append(marks, "!")
-		case c.Accepted:
-			marks = append(marks, "✓")
-		default:
-			marks = append(marks, "✗")
-		}
-	}
-	return strings.Join(marks, " ")
-}
-
 func host(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return clean(raw)
 	}
 	return clean(u.Host)
-}
-
-// stateWord is how a state reads in the list, the same words as the
-// console's.
-func stateWord(st sessions.State) string {
-	switch st {
-	case sessions.StateRejected:
-		return "not accepted"
-	case sessions.StateLoggedOut:
-		return "logged out"
-	default:
-		return string(st)
-	}
 }

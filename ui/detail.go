@@ -282,7 +282,7 @@ func (d detailScreen) titleText() string {
 	if v := odoo.Sanitize(s.ServerVersion, 30); v != "" {
 		t += " · Odoo " + v
 	}
-	return t + " · " + sessionState(s, d.now, d.c.idleLimit)
+	return t + " · " + s.StateWordAt(d.now, d.c.idleLimit)
 }
 
 // userText names the session's user, or says how to learn it: a tracked
@@ -407,7 +407,7 @@ func (d detailScreen) matrix() string {
 		"TRANSPORT", "RESULT", "STATUS", "LATENCY", "AT (UTC)", "HISTORY"), d.width)))
 	for i, t := range sessions.Transports {
 		c, ok := d.sess.LastCheck(t)
-		row := fmt.Sprintf("%d %-8s %s %-13s", i+1, t, checkMark(c, ok), checkWord(c, ok))
+		row := fmt.Sprintf("%d %-8s %s %-13s", i+1, t, sessions.CheckMark(c, ok), checkWord(c, ok))
 		if ok {
 			row += fmt.Sprintf(" %-6s %-8s %-9s %s", statusText(c.Status),
 				latencyText(c.Latency), c.At.UTC().Format("15:04:05"),
@@ -465,7 +465,7 @@ func (d detailScreen) checks(t string) []sessions.Check {
 func history(h []sessions.Check) string {
 	var b strings.Builder
 	for _, c := range h {
-		b.WriteString(checkMark(c, true))
+		b.WriteString(sessions.CheckMark(c, true))
 	}
 	return b.String()
 }

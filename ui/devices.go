@@ -172,7 +172,7 @@ func (d detailScreen) deviceWho(r deviceRow) string {
 	case r.asking:
 		return "this session"
 	case r.sid != "":
-		return fmt.Sprintf("tracked %s, %s", maskedSID(r.sid, d.reveal), stateText(r.state))
+		return fmt.Sprintf("tracked %s, %s", maskedSID(r.sid, d.reveal), sessions.StateWord(r.state))
 	case d.reveal:
 		return "untracked " + r.dev.SessionPrefix + "…"
 	}

@@ -44,7 +44,7 @@ func (l listScreen) rowView(fi int) string {
 	sel := fi == l.cursor
 
 	left, role := l.leftCell(s)
-	state := sessionState(*s, l.now, l.c.idleLimit)
+	state := s.StateWordAt(l.now, l.c.idleLimit)
 	if what, ok := l.busy[s.ID]; ok {
 		state = what
 	}
@@ -80,20 +80,7 @@ func (l listScreen) rowView(fi int) string {
 
 // checksCell is "✓ ✗ ·" for the header, cookie and param transports.
 func (l listScreen) checksCell(s *sessions.Session) string {
-	var b strings.Builder
-	for i, t := range sessions.Transports {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		c, ok := s.LastCheck(t)
-		if ok && c.Accepted && s.State == sessions.StateLoggedOut {
-			// From before the logout: an accepted check since would have
-			// made the session active again. Nothing is known since.
-			ok = false
-		}
-		b.WriteString(checkMark(c, ok))
-	}
-	return b.String()
+	return s.CheckMarks()
 }
 
 // leftCell is the countdown to the nearer of the session's two deadlines,

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -173,52 +172,6 @@ func cloneSession(s sessions.Session) sessions.Session {
 	}
 	s.Info = slices.Clone(s.Info)
 	return s
-}
-
-// sessionState is how the state of s reads on screen at now: "unchecked"
-// for a tracked sid that no check or details fetch has vouched for yet.
-func sessionState(s sessions.Session, now time.Time, idle time.Duration) string {
-	if unchecked(s) {
-		return "unchecked"
-	}
-	return stateText(s.StateAt(now, idle))
-}
-
-// unchecked says whether s is a tracked sid nothing has tested yet: its
-// state is only the store's default.
-func unchecked(s sessions.Session) bool {
-	return s.Method == "tracked" && len(s.Checks) == 0 && s.SavedAt.IsZero() &&
-		(s.State == sessions.StateActive || s.State == "")
-}
-
-// stateText is how a state reads on screen; the command-line list uses the
-// same words.
-func stateText(st sessions.State) string {
-	switch st {
-	case sessions.StateActive, "":
-		return "active"
-	case sessions.StateLoggedOut:
-		return "logged out"
-	case sessions.StateRejected:
-		return "not accepted"
-	case sessions.StateExpired:
-		return "expired"
-	}
-	return odoo.Sanitize(string(st), 12)
-}
-
-// checkMark is the one-character outcome of a check: ✓ accepted, ✗ refused,
-// ! could not check, · never checked.
-func checkMark(c sessions.Check, ok bool) string {
-	switch {
-	case !ok:
-		return "·"
-	case c.Err != "":
-		return "!"
-	case c.Accepted:
-		return "✓"
-	}
-	return "✗"
 }
 
 // checkWord spells a check's outcome out.
