@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ func runServeSSH(ctx context.Context, g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	debug.SetGCPercent(consoleGCPercent)
 	keysPath, hostPath, err := g.sshPaths(*keysFlag, *hostFlag)
 	if err != nil {
 		return err
