@@ -372,7 +372,8 @@ func (l loginScreen) hint(f int) string {
 	switch f {
 	case fieldURL:
 		if p := l.profileHint(); p != "" && l.focus == fieldURL {
-			return strings.TrimPrefix(l.version+" · "+p, " · ")
+			// The profile first: what the server said may run long.
+			return strings.TrimSuffix(p+" · "+l.version, " · ")
 		}
 		return l.version
 	case fieldDB:

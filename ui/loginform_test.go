@@ -120,7 +120,7 @@ func TestLoginProfiles(t *testing.T) {
 		t.Errorf("after ↓: %q", got)
 	}
 	m = send(t, m, waitMsg[probeDoneMsg](t, cmd))
-	if h := m.login.hint(fieldURL); h != "Odoo 17.0 · profile prod (1 of 2) · ↑/↓ picks another" {
+	if h := m.login.hint(fieldURL); h != "profile prod (1 of 2) · ↑/↓ picks another · Odoo 17.0" {
 		t.Errorf("hint after ↓: %q", h)
 	}
 	m, _ = press(t, m, "down")
