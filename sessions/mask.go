@@ -41,12 +41,11 @@ func NormalizeSID(s string) string {
 }
 
 // CheckSID refuses text that cannot be a sid: empty, longer than
-// MaxSIDLength characters, or holding a space or a character a cookie cannot
-// carry (only printable ASCII other than `"`, `,`, `;` and `\` can). Odoo's
-// sid shapes differ by version (40 hex, 84 base64url), so nothing more is
-// required.
-// The command line and the console's track form both check a sid this way
-// after NormalizeSID.
+// MaxSIDLength characters, a URL pasted in the wrong field, or holding a
+// space or a character a cookie cannot carry (only printable ASCII other
+// than `"`, `,`, `;` and `\` can). Odoo's sid shapes differ by version (40
+// hex, 84 base64url), so nothing more is required. The command line and the
+// console's track form both check a sid this way after NormalizeSID.
 func CheckSID(sid string) error {
 	if sid == "" {
 		return errors.New("the sid is empty")
@@ -54,6 +53,9 @@ func CheckSID(sid string) error {
 	if n := utf8.RuneCountInString(sid); n > MaxSIDLength {
 		return fmt.Errorf("the sid is %d characters long: expected at most %d (Odoo's are 40 to about 84)",
 			n, MaxSIDLength)
+	}
+	if strings.Contains(sid, "://") {
+		return errors.New("that is a URL, not a sid: the sid is the session_id cookie's value")
 	}
 	if strings.ContainsFunc(sid, func(r rune) bool {
 		return r <= ' ' || r >= 0x7f || strings.ContainsRune(`",;\`, r)

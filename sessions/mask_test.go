@@ -49,6 +49,7 @@ func TestCheckSID(t *testing.T) {
 			"the sid is 513 characters long"},
 		{"not ASCII", "abcé", "expected printable ASCII without spaces"},
 		{"semicolon", "abc;def", "expected printable ASCII without spaces"},
+		{"a URL", "http://127.0.0.1:8069", "that is a URL, not a sid"},
 		{"empty", "", "the sid is empty"},
 		{"space", "abc def", "expected printable ASCII without spaces"},
 		{"no-break space", "abc\u00a0def", "expected printable ASCII without spaces"},
