@@ -66,12 +66,10 @@ func (g *globals) consoleStore() (*storeAdapter, error) {
 		adapter.startErr = err
 	case err != nil:
 		return nil, fmt.Errorf("load tracked sessions: %w", err)
-	case rep.Missing:
-		adapter.startErr = ui.ErrStoreMissing
 	default:
 		// The console's first load takes these rather than reading
 		// 10,000 sessions twice.
-		adapter.first = list
+		adapter.first = withForgotten(list, rep.Forgotten)
 	}
 	return adapter, nil
 }
@@ -167,14 +165,22 @@ func (a *storeAdapter) Load() ([]sessions.Session, error) {
 		return first, err
 	}
 	all, rep, err := a.s.Load()
-	if err == nil && rep.Missing {
-		return nil, ui.ErrStoreMissing
-	}
-	return all, err
+	return withForgotten(all, rep.Forgotten), err
 }
 
 func (a *storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
-	return a.s.Update(fn)
+	all, forgotten, err := a.s.UpdateForgotten(fn)
+	return withForgotten(all, forgotten), err
+}
+
+// withForgotten adds to list a record for each forgotten session, as the
+// console expects: it tells a session forgotten by another console from one
+// lost with the file.
+func withForgotten(list []sessions.Session, ids []string) []sessions.Session {
+	for _, id := range ids {
+		list = append(list, sessions.Session{ID: id, Forgotten: true})
+	}
+	return list
 }
 
 // Info reads a session's stored session_info, which the store keeps out

@@ -59,6 +59,17 @@ func dedupe(list []Session) []Session {
 	return out
 }
 
+// forgottenIDs returns the IDs of the tombstones of list.
+func forgottenIDs(list []Session) []string {
+	var ids []string
+	for i := range list {
+		if list[i].Forgotten {
+			ids = append(ids, list[i].ID)
+		}
+	}
+	return ids
+}
+
 // live returns the sessions that are not tombstones, in a new slice.
 func live(list []Session) []Session {
 	n := 0

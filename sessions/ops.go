@@ -129,9 +129,10 @@ func (s *Store) edit(id string, create bool, fn func(*Session)) ([]Session, erro
 // updateAll is update for functions that get both every record on disk
 // and the live ones, and return the new live list and whether to save it.
 func (s *Store) updateAll(fn func(all, cur []Session) ([]Session, bool)) ([]Session, error) {
-	return s.update(func(all []Session) ([]Session, bool) {
+	list, _, err := s.update(func(all []Session) ([]Session, bool) {
 		return fn(all, forCaller(all, true))
 	})
+	return list, err
 }
 
 func indexOf(list []Session, id string) int {

@@ -96,6 +96,10 @@ type LoadReport struct {
 	MovedTo string
 	// Tombstones counts forgotten sessions still remembered in the file.
 	Tombstones int
+	// Forgotten are their IDs: a console holding one of them drops it,
+	// while one of its sessions that is neither in the file nor here was
+	// lost with the file (removed, replaced), not forgotten.
+	Forgotten []string
 }
 
 // Load reads the file and returns the sessions that are not forgotten, in
@@ -125,10 +129,10 @@ func (s *Store) Load() ([]Session, LoadReport, error) {
 	s.setStamp(st)
 	rep.Missing = st == Stamp{}
 	rep.MigratedFrom = from
+	rep.Forgotten = forgottenIDs(all)
+	rep.Tombstones = len(rep.Forgotten)
 	// all is this call's own: drop the tombstones in place.
-	n := len(all)
 	list := handOut(slices.DeleteFunc(all, func(s Session) bool { return s.Forgotten }), from < recordsFrom)
-	rep.Tombstones = n - len(list)
 	return list, rep, nil
 }
 
@@ -190,53 +194,62 @@ func (s *Store) read(locked bool) ([]Session, int, Stamp, error) {
 // undecodable file is moved aside and reported as a *CorruptError without
 // calling fn; the next Update starts a new file.
 func (s *Store) Update(fn func([]Session) []Session) ([]Session, error) {
+	list, _, err := s.UpdateForgotten(fn)
+	return list, err
+}
+
+// UpdateForgotten is Update that also returns the IDs of the sessions
+// forgotten in the file as saved, as Load reports them (see
+// LoadReport.Forgotten).
+func (s *Store) UpdateForgotten(fn func([]Session) []Session) ([]Session, []string, error) {
 	return s.update(func(all []Session) ([]Session, bool) {
 		return fn(forCaller(all, true)), true
 	})
 }
 
 // update is Update for functions that see every record, tombstones
-// included, and may decline to save by returning false.
-func (s *Store) update(fn func(all []Session) ([]Session, bool)) ([]Session, error) {
+// included, and may decline to save by returning false. It returns the
+// live sessions and the IDs of the forgotten ones.
+func (s *Store) update(fn func(all []Session) ([]Session, bool)) ([]Session, []string, error) {
 	dir := filepath.Dir(s.path)
 	if err := checkDir(dir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create sessions folder: %w", err)
+		return nil, nil, fmt.Errorf("create sessions folder: %w", err)
 	}
 	unlock, err := lockExclusive(s.lockPath)
 	if err != nil {
-		return nil, fmt.Errorf("save sessions: %w", err)
+		return nil, nil, fmt.Errorf("save sessions: %w", err)
 	}
 	defer unlock()
 	removeStaleTemps(s.path)
 
 	disk, _, st, err := s.read(true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out, save := fn(disk)
 	if !save {
 		s.setStamp(st)
-		return forCaller(disk, s.isLegacy()), nil
+		return forCaller(disk, s.isLegacy()), forgottenIDs(disk), nil
 	}
 	if err := checkInfoDir(s.infoDir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// syncHistories sets Checks: the slice fn returned is the caller's.
 	out = slices.Clone(out)
 	if _, err := syncHistories(s.infoDir, disk, out, s.isLegacy()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	all, err := reconcile(disk, out, s.now(), s.ttl)
 	if err != nil {
-		return nil, fmt.Errorf("save sessions: %w", err)
+		return nil, nil, fmt.Errorf("save sessions: %w", err)
 	}
 	if err := s.save(disk, all); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return live(all), nil
+	return live(all), forgottenIDs(all), nil
 }
 
 // save writes the records of all, which replace those of disk. It first

@@ -6,7 +6,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -40,17 +39,15 @@ type Client interface {
 // SessionStore persists the tracked sessions. Load and Update return slices
 // the console may keep and change: they must not share maps or backing
 // arrays with the store's own state. Update applies fn to the current
-// content under the store's lock and returns what was saved.
+// content under the store's lock and returns what was saved. Both return,
+// beside the live sessions, a record with Forgotten set for each session
+// forgotten in the store: a session the console holds that is in neither
+// was lost with the file (removed, or replaced by a new one), not
+// forgotten elsewhere, and the console writes it back.
 type SessionStore interface {
 	Load() ([]sessions.Session, error)
 	Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error)
 }
-
-// ErrStoreMissing is what a SessionStore's Load may return when its file
-// does not exist. A console that holds sessions then writes them to a new
-// file: the file was removed, or moved aside by another console that found
-// it corrupt and has not written its own sessions back yet.
-var ErrStoreMissing = errors.New("the sessions file is missing")
 
 // ChangeReporter may be implemented by a SessionStore that can tell cheaply
 // (for instance from the file's modification time) whether another process

@@ -233,7 +233,7 @@ func TestDetailForgottenElsewhere(t *testing.T) {
 	t.Parallel()
 	m, _ := newTestModel(t, &fakeClient{}, testOpts{session: threeSessions()})
 	m, _ = press(t, m, "enter")
-	list := threeSessions()[1:]
+	list := append(threeSessions()[1:], sessions.Session{ID: "a", Forgotten: true})
 	m = send(t, m, sessionsLoadedMsg{key: m.loadKey, list: list}) // stale key: dropped
 	if m.screen != screenDetail {
 		t.Fatal("a stale load changed the screen")

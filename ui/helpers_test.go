@@ -141,8 +141,6 @@ type fakeStore struct {
 	writes  chan struct{}
 	// err, when set, fails every Update.
 	err error
-	// missing makes Load report no file, as a store whose file was removed.
-	missing bool
 }
 
 func newFakeStore(list ...sessions.Session) *fakeStore {
@@ -154,9 +152,6 @@ func (s *fakeStore) Load() ([]sessions.Session, error) {
 	defer s.mu.Unlock()
 	s.loads++
 	s.changed = false
-	if s.missing {
-		return nil, ErrStoreMissing
-	}
 	return copySessions(s.list), nil
 }
 
@@ -186,12 +181,30 @@ func (s *fakeStore) snapshot() []sessions.Session {
 	return copySessions(s.list)
 }
 
-// externalWrite changes the store as another console would.
+// externalWrite changes the store as another console would: the sessions
+// it leaves out are forgotten.
 func (s *fakeStore) externalWrite(list []sessions.Session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.list = copySessions(list)
-	s.changed = true
+	kept := map[string]bool{}
+	for _, r := range list {
+		kept[r.ID] = true
+	}
+	next := copySessions(list)
+	for _, r := range s.list {
+		if !kept[r.ID] {
+			next = append(next, sessions.Session{ID: r.ID, Forgotten: true})
+		}
+	}
+	s.list, s.changed = next, true
+}
+
+// replaceFile puts list in the store as a new file would: nothing is
+// remembered of what was there before.
+func (s *fakeStore) replaceFile(list []sessions.Session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.list, s.changed = copySessions(list), true
 }
 
 // testSession is a REST session obtained at t0.

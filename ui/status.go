@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -29,8 +30,10 @@ type status struct {
 	answer *serverAnswer
 	sid    string
 	// store marks a failure to read or write the sessions file, which the
-	// next read or write that works makes stale.
-	store bool
+	// next read or write that works makes stale; settled is then shown
+	// instead, or a default.
+	store   bool
+	settled string
 }
 
 // line is the text as it is shown: "error: " before a failure, the sid
@@ -60,7 +63,7 @@ func (m *model) failStore(text string) {
 // sessions file: a read or a write has just worked.
 func (m *model) storeWorks() {
 	if m.status.store {
-		m.info("the sessions file reads and writes again")
+		m.info(cmp.Or(m.status.settled, "the sessions file reads and writes again"))
 	}
 }
 

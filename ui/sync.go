@@ -73,7 +73,12 @@ func (m model) handleSessionsSaved(msg sessionsSavedMsg) (model, tea.Cmd) {
 		m.failStore(text)
 		return m, nil
 	case !m.bulk.active:
-		m.adopt(msg.list, msg.fp)
+		// What the save returned is newer than a reload on its way.
+		m.watchKey = 0
+		if cmd := m.adopt(msg.list, msg.fp); cmd != nil {
+			m.storeWorks()
+			return m, cmd
+		}
 	}
 	m.storeWorks()
 	if m.quitting && !m.unwritten() {
@@ -146,12 +151,6 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 	if isCorrupt(msg.err) {
 		return m, m.writeBack("reading the session store", msg.err, nil)
 	}
-	if errors.Is(msg.err, ErrStoreMissing) {
-		if len(m.list.all) > 0 {
-			return m, m.writeBack("reading the session store", msg.err, nil)
-		}
-		msg.err = nil
-	}
 	if msg.err != nil {
 		// The list stays as it is: a store that cannot be read says
 		// nothing about the sessions.
@@ -162,8 +161,7 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 	if msg.unchanged || m.bulk.active {
 		return m, nil
 	}
-	m.adopt(msg.list, msg.fp)
-	return m, nil
+	return m, m.adopt(msg.list, msg.fp)
 }
 
 // isCorrupt says whether err reports a sessions file that could not be
@@ -193,8 +191,10 @@ func (m *model) writeBack(what string, err error, failed map[string]sessions.Ses
 }
 
 // adopt replaces the list with the store's content, with the local changes
-// that are not written yet laid over it.
-func (m *model) adopt(list []sessions.Session, fp storeFingerprint) {
+// that are not written yet laid over it. The sessions held here that the
+// store neither lists nor remembers as forgotten were lost with the file:
+// they stay, and the command it returns writes them back.
+func (m *model) adopt(list []sessions.Session, fp storeFingerprint) tea.Cmd {
 	m.storeFP = fp
 	if local := len(m.inflight) + len(m.unsaved); local > 0 {
 		recs := make([]sessions.Session, 0, local)
@@ -206,9 +206,42 @@ func (m *model) adopt(list []sessions.Session, fp storeFingerprint) {
 		}
 		list = mergeRecords(list, recs)
 	}
+	lost := m.lostFrom(list)
+	for _, s := range lost {
+		m.unsaved[s.ID] = s
+	}
+	list = append(list, lost...)
 	m.keepInfo(list)
 	m.list.setSessions(list)
 	m.syncDetail()
+	if len(lost) == 0 {
+		return nil
+	}
+	n := plural(len(lost), "session", "sessions")
+	m.setStatus(status{kind: statusError, store: true,
+		text: fmt.Sprintf("the sessions file lacks %s held here, not forgotten by another "+
+			"console (the file was removed or replaced): writing them back", n),
+		settled: fmt.Sprintf("wrote back %s the sessions file had lost (it was removed or replaced)", n)})
+	return m.flush()
+}
+
+// lostFrom returns copies of the sessions held here that list neither
+// holds nor marks as forgotten.
+func (m *model) lostFrom(list []sessions.Session) []sessions.Session {
+	if len(m.list.all) == 0 {
+		return nil
+	}
+	known := make(map[string]bool, len(list))
+	for i := range list {
+		known[list[i].ID] = true
+	}
+	var lost []sessions.Session
+	for _, s := range m.list.all {
+		if !known[s.ID] {
+			lost = append(lost, cloneSession(s))
+		}
+	}
+	return lost
 }
 
 // keepInfo gives the records of list that come without session_info the one

@@ -87,13 +87,23 @@ func TestInfoKeptApart(t *testing.T) {
 type fileStore struct{ s *sessions.Store }
 
 func (f fileStore) Load() ([]sessions.Session, error) {
-	list, _, err := f.s.Load()
-	return list, err
+	list, rep, err := f.s.Load()
+	return withTombstones(list, rep.Forgotten), err
 }
 
 func (f fileStore) Update(
 	fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
-	return f.s.Update(fn)
+	list, forgotten, err := f.s.UpdateForgotten(fn)
+	return withTombstones(list, forgotten), err
+}
+
+// withTombstones adds the records of forgotten sessions a SessionStore
+// returns.
+func withTombstones(list []sessions.Session, ids []string) []sessions.Session {
+	for _, id := range ids {
+		list = append(list, sessions.Session{ID: id, Forgotten: true})
+	}
+	return list
 }
 
 func (f fileStore) Changed() bool {
@@ -305,34 +315,44 @@ func TestCorruptFileOnSave(t *testing.T) {
 	}
 }
 
-// TestStoreFileGone: a console that holds sessions writes them to a new
-// file when the file is gone, and keeps showing them meanwhile.
-func TestStoreFileGone(t *testing.T) {
+// TestStoreFileReplaced: sessions held here that a new file lacks (the
+// file was removed, or another writer made a new one) are written back;
+// those another console forgot are not.
+func TestStoreFileReplaced(t *testing.T) {
 	t.Parallel()
 	st := newFakeStore(threeSessions()...)
 	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
 	m, _ = press(t, m, "enter")
-	if m.screen != screenDetail {
-		t.Fatal("no detail view")
+	if m.screen != screenDetail || m.detail.sess.ID != "a" {
+		t.Fatal("no detail view of the first session")
 	}
-	st.mu.Lock()
-	st.list, st.missing, st.changed = nil, true, true
-	st.mu.Unlock()
+	other := testSession("z", "other.example.com", "qa", "qa", sidB)
+	st.replaceFile([]sessions.Session{other})
 	m = send(t, m, tickMsg{at: t0.Add(time.Second), tag: m.tickTag})
 	m, cmd := sendCmd(t, m, tickMsg{at: t0.Add(2 * time.Second), tag: m.tickTag})
 	m, cmd = sendCmd(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
-	if m.screen != screenDetail || len(m.list.all) != 3 {
-		t.Fatalf("after the file went: screen %d, %d sessions", m.screen, len(m.list.all))
+	if m.screen != screenDetail || len(m.list.all) != 4 {
+		t.Fatalf("after the new file: screen %d, %d sessions, want the detail view and 4",
+			m.screen, len(m.list.all))
 	}
-	if !strings.Contains(m.status.text, "writing the 3 sessions held here to a new file") {
+	if !strings.Contains(m.status.text, "lacks 3 sessions held here") {
 		t.Errorf("status %q", m.status.text)
 	}
-	st.mu.Lock()
-	st.missing = false
-	st.mu.Unlock()
-	waitMsg[sessionsSavedMsg](t, cmd)
-	if got := len(st.snapshot()); got != 3 {
-		t.Errorf("the new file holds %d sessions, want 3", got)
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if got := len(st.snapshot()); got != 4 {
+		t.Errorf("the new file holds %d sessions, want 4", got)
+	}
+	if want := "wrote back 3 sessions the sessions file had lost (it was removed or replaced)"; m.status.text != want {
+		t.Errorf("status after the write %q, want %q", m.status.text, want)
+	}
+
+	// Once another console forgets one, it goes here too.
+	st.externalWrite([]sessions.Session{other})
+	m = send(t, m, tickMsg{at: t0.Add(3 * time.Second), tag: m.tickTag})
+	m, cmd = sendCmd(t, m, tickMsg{at: t0.Add(4 * time.Second), tag: m.tickTag})
+	m = send(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+	if len(m.list.all) != 1 || m.list.all[0].ID != "z" {
+		t.Errorf("after a forget elsewhere: %d sessions", len(m.list.all))
 	}
 }
 
@@ -342,9 +362,7 @@ func TestStoreFileNotYetMade(t *testing.T) {
 	t.Parallel()
 	st := newFakeStore()
 	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
-	st.mu.Lock()
-	st.missing, st.changed = true, true
-	st.mu.Unlock()
+	st.replaceFile(nil)
 	m = send(t, m, tickMsg{at: t0.Add(time.Second), tag: m.tickTag})
 	m, cmd := sendCmd(t, m, tickMsg{at: t0.Add(2 * time.Second), tag: m.tickTag})
 	m, cmd = sendCmd(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
