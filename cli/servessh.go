@@ -46,7 +46,7 @@ func runServeSSH(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	nKeys, err := readAuthorizedKeys(keysPath)
+	keys, err := readAuthorizedKeys(keysPath)
 	if err != nil {
 		return err
 	}
@@ -66,8 +66,7 @@ func runServeSSH(ctx context.Context, g *globals, args []string) error {
 
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPath(hostPath),
-		// Read again at every login: removing a line revokes that key.
-		wish.WithAuthorizedKeys(keysPath),
+		wish.WithPublicKeyAuth(g.sshKeyCheck(keysPath)),
 		wish.WithMiddleware(
 			bm.MiddlewareWithProgramHandler(g.sshConsole(sh)),
 			g.sshDoor(),
@@ -82,7 +81,7 @@ func runServeSSH(ctx context.Context, g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.env.Stdout, "serving the console over SSH on %s; stop with Ctrl-C\n", ln.Addr())
 	fmt.Fprintf(g.env.Stdout, "host key %s (%s)\n", fingerprint, hostPath)
-	fmt.Fprintf(g.env.Stdout, "keys that may connect: %d, from %s\n", nKeys, keysPath)
+	fmt.Fprintf(g.env.Stdout, "keys that may connect: %d, from %s\n", len(keys), keysPath)
 	if sh.url != "" {
 		fmt.Fprintf(g.env.Stdout, "consoles open on the demo server at %s\n", sh.url)
 	}
@@ -123,42 +122,68 @@ func (g *globals) sshPaths(keys, host string) (string, string, error) {
 // readAuthorizedKeys checks the authorized keys file as sshd does before it
 // trusts one: nobody but its owner may write it, and every line must parse
 // (the SSH library stops at the first line it cannot read, so a bad line
-// would silently lock out the keys after it). It returns how many keys the
-// file holds.
-func readAuthorizedKeys(path string) (int, error) {
+// would silently lock out the keys after it). It returns the keys.
+func readAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, usagef("serve-ssh: %s does not exist: give --authorized-keys a file "+
+		return nil, usagef("serve-ssh: %s does not exist: give --authorized-keys a file "+
 			"with the public keys of the people who may connect", path)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("serve-ssh: %w", err)
+		return nil, fmt.Errorf("serve-ssh: %w", err)
 	}
 	if fi.Mode().Perm()&0o022 != 0 {
-		return 0, usagef("serve-ssh: %s can be written by others (mode %04o): run chmod go-w %s",
+		return nil, usagef("serve-ssh: %s can be written by others (mode %04o): run chmod go-w %s",
 			path, fi.Mode().Perm(), shellescape.Quote(path))
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, fmt.Errorf("serve-ssh: %w", err)
+		return nil, fmt.Errorf("serve-ssh: %w", err)
 	}
-	n := 0
+	var keys []gossh.PublicKey
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		if _, _, _, _, err := gossh.ParseAuthorizedKey([]byte(text)); err != nil {
-			return 0, usagef("serve-ssh: %s line %d: expected a public key as in authorized_keys "+
+		key, _, _, _, err := gossh.ParseAuthorizedKey([]byte(text))
+		if err != nil {
+			return nil, usagef("serve-ssh: %s line %d: expected a public key as in authorized_keys "+
 				"(type, base64 key, comment): %v", path, line, err)
 		}
-		n++
+		keys = append(keys, key)
 	}
-	if n == 0 {
-		return 0, usagef("serve-ssh: %s holds no key: add the public keys of the people who may connect", path)
+	if len(keys) == 0 {
+		return nil, usagef("serve-ssh: %s holds no key: add the public keys of the people who may connect", path)
 	}
-	return n, nil
+	return keys, nil
+}
+
+// sshKeyCheck lets in the keys of the authorized keys file at path, read
+// again at every login, so that removing a line revokes that key, and
+// checked again as at start: a file others may write, or with a line that is
+// not a key, lets nobody in. Refusals go to the journal and the log.
+func (g *globals) sshKeyCheck(path string) ssh.PublicKeyHandler {
+	return func(ctx ssh.Context, key ssh.PublicKey) bool {
+		who, from := odoo.Sanitize(ctx.User(), 64), ctx.RemoteAddr().String()
+		fp := gossh.FingerprintSHA256(key)
+		keys, err := readAuthorizedKeys(path)
+		if err != nil {
+			g.logger.Warn("ssh key refused: the authorized keys file is refused", "user", who,
+				"key", fp, "from", from, "err", err)
+			g.sshf("%s (%s) from %s: refused, no key gets in: %v", who, fp, from, err)
+			return false
+		}
+		for _, k := range keys {
+			if ssh.KeysEqual(key, k) {
+				return true
+			}
+		}
+		g.logger.Info("ssh key refused", "user", who, "key", fp, "from", from)
+		g.sshf("%s (%s) from %s: key refused, not in %s", who, fp, from, path)
+		return false
+	}
 }
 
 // loadHostKey makes an Ed25519 host key at path on first use, refuses one
@@ -241,7 +266,7 @@ func (g *globals) sshDoor() wish.Middleware {
 			next(s)
 			took := g.env.Now().Sub(start).Round(time.Second)
 			g.logger.Info("ssh console closed", "user", who, "key", key, "from", from, "duration", took)
-			g.sshf("%s from %s: console closed after %s", who, from, took)
+			g.sshf("%s (%s) from %s: console closed after %s", who, key, from, took)
 		}
 	}
 }

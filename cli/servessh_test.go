@@ -29,8 +29,9 @@ const sshWait = 15 * time.Second
 // sshServer is serve-ssh running in-process on a free port.
 type sshServer struct {
 	addr, fingerprint string
-	// key is the one key of its authorized_keys file.
-	key gossh.Signer
+	// key is the one key of its authorized_keys file, keys that file.
+	key  gossh.Signer
+	keys string
 
 	mu      sync.Mutex
 	journal []string // what it printed after starting
@@ -56,6 +57,7 @@ func startSSH(t *testing.T, h *harness) *sshServer {
 	dir := t.TempDir()
 	srv := &sshServer{key: newKey(t), changed: make(chan struct{}, 1)}
 	keys := filepath.Join(dir, "authorized_keys")
+	srv.keys = keys
 	line := append([]byte("# the test's key\n"), gossh.MarshalAuthorizedKey(srv.key.PublicKey())...)
 	if err := os.WriteFile(keys, line, 0o600); err != nil {
 		t.Fatal(err)
@@ -347,5 +349,44 @@ func writeMode(t *testing.T, path, content string, mode os.FileMode) {
 	}
 	if err := os.Chmod(path, mode); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServeSSHRereadsKeys: the authorized keys file is read again, and
+// checked again, at every login.
+func TestServeSSHRereadsKeys(t *testing.T) {
+	t.Parallel()
+	srv := startSSH(t, newHarness(t, 15))
+	mine := string(gossh.MarshalAuthorizedKey(srv.key.PublicKey()))
+	other := newKey(t)
+	login := func(key gossh.Signer) bool {
+		c, err := srv.dial(key)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}
+
+	if login(other) {
+		t.Fatal("a key missing from the file was let in")
+	}
+	srv.waitJournal(t, "key refused, not in "+srv.keys)
+	writeMode(t, srv.keys, mine+string(gossh.MarshalAuthorizedKey(other.PublicKey())), 0o600)
+	if !login(other) {
+		t.Error("a key added to the file was not let in")
+	}
+	writeMode(t, srv.keys, mine, 0o666)
+	if login(srv.key) {
+		t.Error("a file others may write let a key in")
+	}
+	srv.waitJournal(t, "refused, no key gets in: serve-ssh: "+srv.keys+" can be written by others")
+	writeMode(t, srv.keys, "not a key\n"+mine, 0o600)
+	if login(srv.key) {
+		t.Error("a file with a line that is not a key let a key in")
+	}
+	srv.waitJournal(t, srv.keys+" line 1: expected a public key")
+	writeMode(t, srv.keys, mine, 0o600)
+	if !login(srv.key) || login(other) {
+		t.Error("after the file was mended: the right key refused, or a removed one let in")
 	}
 }
