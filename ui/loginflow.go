@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/odoo-sessions/odoo-sessions/config"
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
@@ -94,6 +95,15 @@ func (m model) submitLogin() (model, tea.Cmd) {
 			return m, l.focusField(miss.field)
 		}
 	}
+
+	root, err := config.ParseServerURL(url)
+	if err != nil {
+		l.setErr(err.Error(), nil)
+		return m, l.focusField(fieldURL)
+	}
+	// A page copied from a browser names the server: sessions keep its
+	// root, as the command line's do.
+	url = root
 
 	l.busy, l.key, l.note = true, m.nextKey(), ""
 	l.setErr("", nil)

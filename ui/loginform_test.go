@@ -132,3 +132,28 @@ func TestLoginProfiles(t *testing.T) {
 		t.Errorf("after ↑: %q", got)
 	}
 }
+
+// TestLoginKeepsTheServerRoot: a session logged in from a page's URL keeps
+// the server's root, as the command line's do.
+func TestLoginKeepsTheServerRoot(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{loginRes: okLogin()}
+	m, _ := newTestModel(t, fc, testOpts{cfg: demoConfig})
+	m.login.inputs[fieldURL].SetValue("https://erp.example.com/odoo/contacts#id=3")
+	m = fillLogin(t, m, "admin", "admin")
+	m, cmd := press(t, m, "enter")
+	m = send(t, m, waitMsg[loginDoneMsg](t, cmd))
+	if len(m.list.all) != 1 || m.list.all[0].URL != "https://erp.example.com" {
+		t.Fatalf("sessions %d, URL %q", len(m.list.all), m.list.all[0].URL)
+	}
+
+	m, _ = press(t, m, "n")
+	m.login.inputs[fieldURL].SetValue("erp.example.com")
+	m.login.inputs[fieldPassword].SetValue("admin")
+	m, _ = press(t, m, "enter")
+	if m.login.busy || m.login.focus != fieldURL ||
+		!strings.Contains(m.login.err, "expected http:// or https:// followed by a host") {
+		t.Errorf("a URL without a scheme: busy %v, focus %d, error %q", m.login.busy,
+			m.login.focus, m.login.err)
+	}
+}

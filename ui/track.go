@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/odoo-sessions/odoo-sessions/config"
 	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
@@ -136,6 +137,17 @@ func (m model) submitTrack() (model, tea.Cmd) {
 		t.err = err.Error()
 		return m, t.focusField(trackSID)
 	}
+	root, err := config.ParseServerURL(url)
+	if err != nil {
+		t.err = err.Error()
+		return m, t.focusField(trackURL)
+	}
+	url = root
+	if s := m.tracked(url, sid); s != nil {
+		t.err = fmt.Sprintf("that sid is already tracked: %s, %s", who(*s, 40),
+			s.StateWordAt(m.now, m.c.idleLimit))
+		return m, t.focusField(trackSID)
+	}
 
 	s := sessions.Session{
 		ID:         sessions.NewID(),
@@ -158,6 +170,17 @@ func (m model) submitTrack() (model, tea.Cmd) {
 	m.infoAbout(sid, fmt.Sprintf("tracking %s on %s%s; checking it through H, C and P", sid,
 		hostOf(url), took))
 	return m, tea.Batch(m.persist(s), m.checkCmd(s, odoo.Transports, 0, true))
+}
+
+// tracked returns the session of sid on the server url, if the list holds
+// it.
+func (m model) tracked(url, sid string) *sessions.Session {
+	for i := range m.list.all {
+		if s := &m.list.all[i]; s.SID == sid && s.URL == url {
+			return s
+		}
+	}
+	return nil
 }
 
 // View draws the form.

@@ -205,3 +205,23 @@ func TestDetailTitleFallsBackToName(t *testing.T) {
 		t.Errorf("title %q", title)
 	}
 }
+
+// TestTrackKeepsTheServerRoot: a page copied from a browser names the
+// server; a sid tracked already on it is refused, as the command line does.
+func TestTrackKeepsTheServerRoot(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{})
+	for i, want := range []string{"", "that sid is already tracked: sid " + sessions.MaskSID(sidA) +
+		", unchecked"} {
+		m, _ = press(t, m, "t")
+		m.track.inputs[trackURL].SetValue("http://odoo18.test:8069/odoo/contacts?debug=1")
+		m.track.inputs[trackSID].SetValue(sidA)
+		m, _ = press(t, m, "enter")
+		if m.track.err != want {
+			t.Errorf("try %d: error %q, want %q", i+1, m.track.err, want)
+		}
+	}
+	if len(m.list.all) != 1 || m.list.all[0].URL != "http://odoo18.test:8069" {
+		t.Errorf("tracked %d sessions, the first on %q", len(m.list.all), m.list.all[0].URL)
+	}
+}
