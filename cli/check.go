@@ -22,6 +22,9 @@ type checkJSON struct {
 	LatencyMS float64   `json:"latency_ms"`
 	CheckedAt time.Time `json:"checked_at"`
 	Error     string    `json:"error,omitempty"`
+	// Saved is true when the answer set the sid's cookie again: the server
+	// saved the session, which restarts its idle timer.
+	Saved bool `json:"saved,omitempty"`
 }
 
 type checkOutput struct {
@@ -116,7 +119,7 @@ func checkExit(groups [][]odoo.CheckResult, anyOK bool) error {
 func checkToJSON(r odoo.CheckResult) checkJSON {
 	out := checkJSON{
 		Transport: string(r.Transport), Accepted: r.Accepted, Status: r.Status,
-		LatencyMS: float64(r.Latency.Microseconds()) / 1000, CheckedAt: r.At.UTC(),
+		LatencyMS: float64(r.Latency.Microseconds()) / 1000, CheckedAt: r.At.UTC(), Saved: r.Saved,
 	}
 	if r.Err != nil {
 		out.Error = clean(r.Err.Error())
@@ -142,6 +145,9 @@ func printResults(w io.Writer, results []checkJSON, diagnosis []sessions.Finding
 		line := fmt.Sprintf("  %-7s %-13s %3d  %6.1f ms", r.Transport, verdict, r.Status, r.LatencyMS)
 		if r.Error != "" {
 			line += "  " + r.Error
+		}
+		if r.Saved {
+			line += "  (the server saved the session: its idle clock starts again)"
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}

@@ -87,7 +87,7 @@ func (g *globals) editMatching(url, sid string, fn func(*sessions.Session)) erro
 func CheckRecord(r odoo.CheckResult) sessions.Check {
 	c := sessions.Check{
 		Transport: string(r.Transport), Accepted: r.Accepted, Status: r.Status,
-		Latency: r.Latency, At: r.At,
+		Latency: r.Latency, At: r.At, Saved: r.Saved,
 	}
 	if r.Err != nil {
 		c.Err = odoo.Sanitize(r.Err.Error(), 200)

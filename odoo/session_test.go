@@ -3,6 +3,7 @@ package odoo
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -206,5 +207,24 @@ func TestLogout(t *testing.T) {
 				t.Errorf("requests not made: %v", left)
 			}
 		})
+	}
+}
+
+// TestCheckSeesTheServerSave: an answer that sets the sid's cookie again
+// (Odoo 18 at a sid's first request) saved the session; another sid's
+// cookie, or none, did not.
+func TestCheckSeesTheServerSave(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, cookie string
+		want         bool
+	}{{"same sid", sid18, true}, {"another sid", sid16, false}, {"no cookie", "", false}} {
+		c := answerAll(t, answer{status: http.StatusOK, ctype: "application/json",
+			body: []byte(`{"jsonrpc": "2.0", "id": null}`), cookie: tc.cookie})
+		got := c.Check(context.Background(), sid18, TransportCookie)
+		if !got.Accepted || got.Saved != tc.want {
+			t.Errorf("%s: accepted %v, saved %v; want accepted, saved %v", tc.name, got.Accepted,
+				got.Saved, tc.want)
+		}
 	}
 }

@@ -17,8 +17,8 @@ var Transports = [...]string{TransportHeader, TransportCookie, TransportParam}
 // three transports say not accepted and none of them failed, the session is
 // rejected, unless it was logged out, which says more. Otherwise the state
 // is left as it was: a check never marks a session logged out, but one that
-// a server still accepts after a logout is active again. A zero c.At is set
-// to now.
+// a server still accepts after a logout is active again. A check that saved
+// the session moves SavedAt. A zero c.At is set to now.
 func (s *Session) RecordCheck(c Check, now time.Time) {
 	if c.At.IsZero() {
 		c.At = now
@@ -32,6 +32,9 @@ func (s *Session) RecordCheck(c Check, now time.Time) {
 	}
 	s.Checks[c.Transport] = h
 	s.UpdatedAt = now
+	if c.Saved && c.At.After(s.SavedAt) {
+		s.SavedAt = c.At
+	}
 
 	switch {
 	case c.Accepted:

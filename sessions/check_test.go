@@ -83,3 +83,23 @@ func TestCloneSharesNothing(t *testing.T) {
 			len(orig.Checks[TransportHeader]), orig.Info)
 	}
 }
+
+// TestCheckThatSavedMovesSavedAt: a check whose answer saved the session
+// restarts the idle clock; an older one does not move it back.
+func TestCheckThatSavedMovesSavedAt(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	s := Session{SavedAt: at}
+	s.RecordCheck(Check{Transport: TransportCookie, Accepted: true, At: at.Add(time.Hour)}, at)
+	if !s.SavedAt.Equal(at) {
+		t.Fatalf("a check that did not save moved SavedAt to %v", s.SavedAt)
+	}
+	s.RecordCheck(Check{Transport: TransportCookie, Accepted: true, Saved: true, At: at.Add(2 * time.Hour)}, at)
+	if !s.SavedAt.Equal(at.Add(2 * time.Hour)) {
+		t.Errorf("SavedAt %v after a check that saved, want %v", s.SavedAt, at.Add(2*time.Hour))
+	}
+	s.RecordCheck(Check{Transport: TransportHeader, Accepted: true, Saved: true, At: at.Add(time.Hour)}, at)
+	if !s.SavedAt.Equal(at.Add(2 * time.Hour)) {
+		t.Errorf("an older save moved SavedAt back to %v", s.SavedAt)
+	}
+}

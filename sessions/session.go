@@ -35,6 +35,10 @@ type Check struct {
 	At        time.Time     `json:"at"`
 	// Err is a short, already sanitised description when the check failed.
 	Err string `json:"err,omitempty"`
+	// Saved is true when the answer set the session's cookie again: the
+	// server saved the session (Odoo 18 does at a sid's first request and
+	// then about hourly), which restarts its idle clock.
+	Saved bool `json:"saved,omitempty"`
 }
 
 // Session is one tracked session id.

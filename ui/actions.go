@@ -211,7 +211,12 @@ func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
 
 	host := hostOf(s.URL)
 	before := s.State
+	saved := false
 	for _, r := range msg.results {
+		if r.Saved {
+			m.catchUp(r.At)
+			saved = true
+		}
 		s.RecordCheck(toCheck(r, host), m.now)
 	}
 	if before == sessions.StateLoggedOut && s.State == sessions.StateRejected {
@@ -220,7 +225,11 @@ func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
 	}
 	m.syncDetail()
 	if msg.bulkKey == 0 {
-		m.infoAbout(s.SID, checkSummary(*s, msg.results))
+		text := checkSummary(*s, msg.results)
+		if saved {
+			text += "; the server saved the session with this check: its idle clock starts again"
+		}
+		m.infoAbout(s.SID, text)
 		if err := firstErr(msg.results); err != nil {
 			m.failWith(s.SID, fmt.Sprintf("%s on %s: %s", s.SID, host, errorText(err, host)),
 				err)
@@ -236,6 +245,7 @@ func toCheck(r odoo.CheckResult, host string) sessions.Check {
 		Status:    r.Status,
 		Latency:   r.Latency,
 		At:        r.At,
+		Saved:     r.Saved,
 	}
 	if r.Err != nil {
 		// The record is kept in the sessions file: a short text will do,

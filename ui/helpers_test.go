@@ -52,6 +52,9 @@ type fakeClient struct {
 	// hold makes Check wait until its context ends, as a server that does
 	// not answer would.
 	hold bool
+	// saves makes accepted checks answer as Odoo 18 does at a sid's first
+	// request: the cookie set again.
+	saves bool
 
 	moduleState string
 	moduleErr   error
@@ -94,7 +97,8 @@ func (f *fakeClient) Check(ctx context.Context, sid string, t odoo.Transport) od
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return odoo.CheckResult{Transport: t, Accepted: f.accept[t] && f.checkErr == nil,
+	ok := f.accept[t] && f.checkErr == nil
+	return odoo.CheckResult{Transport: t, Accepted: ok, Saved: ok && f.saves,
 		Status: 200, Latency: 12 * time.Millisecond, At: t0, Err: f.checkErr}
 }
 

@@ -225,3 +225,22 @@ func TestTrackKeepsTheServerRoot(t *testing.T) {
 		t.Errorf("tracked %d sessions, the first on %q", len(m.list.all), m.list.all[0].URL)
 	}
 }
+
+// TestCheckThatSavedRestartsTheIdleClock: on Odoo 18 a check can save the
+// session; the console says so and counts the idle limit from then.
+func TestCheckThatSavedRestartsTheIdleClock(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{accept: map[odoo.Transport]bool{"cookie": true}, saves: true}
+	m, _ := newTestModel(t, fc, testOpts{session: []sessions.Session{trackedSession()}})
+	if !m.list.all[0].SavedAt.IsZero() {
+		t.Fatal("the tracked session starts with a save time")
+	}
+	m, cmd := press(t, m, "c")
+	m = send(t, m, waitMsg[checkDoneMsg](t, cmd))
+	if got := m.list.all[0].SavedAt; !got.Equal(t0) {
+		t.Errorf("SavedAt %v after a check that saved, want %v", got, t0)
+	}
+	if !strings.Contains(m.status.text, "the server saved the session with this check") {
+		t.Errorf("status %q", m.status.text)
+	}
+}
