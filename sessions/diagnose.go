@@ -64,7 +64,7 @@ func (s Session) Diagnose() []Finding {
 				"check again to see what the server says now",
 			Evidence: pick(evidence, append(acc, rej...))})
 	case len(acc)+len(rej) > 0:
-		out = append(out, verdict(acc, rej, s.State, evidence))
+		out = append(out, verdict(acc, rej, s.State, s.wasLoggedIn(), evidence))
 	}
 	if len(failed) > 0 {
 		out = append(out, Finding{Kind: FindNoAnswer,
@@ -82,7 +82,7 @@ func (s Session) Diagnose() []Finding {
 }
 
 // verdict reads the accepted and rejected transports of the latest round.
-func verdict(acc, rej []string, st State, ev map[string]string) Finding {
+func verdict(acc, rej []string, st State, wasLoggedIn bool, ev map[string]string) Finding {
 	all := append(append([]string{}, acc...), rej...)
 	f := Finding{Evidence: pick(ev, all)}
 	switch {
@@ -90,7 +90,7 @@ func verdict(acc, rej []string, st State, ev map[string]string) Finding {
 		f.Kind, f.Summary = FindAllAccepted,
 			"logged in, and the server reads the header, the cookie and the parameter"
 	case len(acc) == 0:
-		f.Kind, f.Summary = FindNotLoggedIn, notLoggedIn(st)
+		f.Kind, f.Summary = FindNotLoggedIn, notLoggedIn(st, wasLoggedIn)
 	case same(acc, TransportCookie) && same(rej, TransportHeader, TransportParam):
 		f.Kind, f.Summary = FindCookieOnly,
 			"logged in; this server reads only the cookie (as stock Odoo 16 and 18 do): "+
@@ -116,12 +116,24 @@ func verdict(acc, rej []string, st State, ev map[string]string) Finding {
 	return f
 }
 
-func notLoggedIn(st State) string {
-	if st == StateLoggedOut {
+func notLoggedIn(st State, wasLoggedIn bool) string {
+	switch {
+	case st == StateLoggedOut:
 		return "not logged in through any transport, as expected after the logout"
+	case !wasLoggedIn:
+		// Odoo answers an unknown sid as it answers an ended one.
+		return "not logged in through any transport: the server knows no session by this " +
+			"sid (it ended, or never was one; this sid was never seen logged in)"
 	}
 	return "not logged in through any transport: the session ended on the server " +
 		"(logout elsewhere, idle limit, password change, or the database filtered out)"
+}
+
+// wasLoggedIn reports whether s was ever seen logged in: obtained by a
+// login, saved by the server, or accepted by a check.
+func (s Session) wasLoggedIn() bool {
+	_, accepted := s.lastAcceptedAt()
+	return (s.Method != "" && s.Method != "tracked") || !s.SavedAt.IsZero() || accepted
 }
 
 // otherDatabase compares the session's database with the one the last

@@ -84,6 +84,29 @@ func TestDiagnoseNotLoggedInAfterLogoutSaysSo(t *testing.T) {
 	}
 }
 
+// TestDiagnoseNeverSeenLoggedIn: Odoo answers an unknown sid as it answers
+// an ended session; only a sid once seen logged in is said to have ended.
+func TestDiagnoseNeverSeenLoggedIn(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
+	refuse := func(s Session) string {
+		for _, tr := range Transports {
+			s.RecordCheck(Check{Transport: tr, Status: 200, At: at.Add(time.Hour)}, at)
+		}
+		return s.Diagnose()[0].Summary
+	}
+	if got := refuse(Session{Method: "tracked"}); !strings.Contains(got, "knows no session by this sid") {
+		t.Errorf("a sid never seen logged in: %q", got)
+	}
+	seen := Session{Method: "tracked"}
+	seen.RecordCheck(Check{Transport: TransportCookie, Accepted: true, Status: 200, At: at}, at)
+	for name, s := range map[string]Session{"accepted once": seen, "logged in here": {Method: "web"}} {
+		if got := refuse(s); !strings.Contains(got, "the session ended on the server") {
+			t.Errorf("%s: %q", name, got)
+		}
+	}
+}
+
 func TestDiagnoseOtherDatabase(t *testing.T) {
 	t.Parallel()
 	info, _ := json.Marshal(map[string]any{"db": "qa2", "uid": 6})
