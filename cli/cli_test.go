@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/odoo-sessions/odoo-sessions/demoserver"
+	"github.com/odoo-sessions/odoo-sessions/odoo"
 	"github.com/odoo-sessions/odoo-sessions/sessions"
 )
 
@@ -627,5 +628,30 @@ func TestCheckAllSummary(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantOutcomes, got); diff != "" {
 		t.Errorf("outcomes in check --all --json (-want +got):\n%s", diff)
+	}
+}
+
+// TestTrackIdentifyThroughAnIgnoredTransport: on Odoo 18, which reads only
+// the cookie, identifying through the header fails; the sid is tracked all
+// the same, and the error says which transport to use.
+func TestTrackIdentifyThroughAnIgnoredTransport(t *testing.T) {
+	h := newHarness(t, 18)
+	c, err := odoo.New(h.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.LoginWeb(context.Background(), odoo.LoginRequest{DB: demoserver.DemoDatabase,
+		Login: "demo", Password: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.run(res.SID+"\n", nil, "track", "--url", h.url, "--sid-stdin", "--identify",
+		"--transport", "header")
+	if r.code != ExitRefused || !strings.Contains(r.stderr, "tracked, but not identified") ||
+		!strings.Contains(r.stderr, "try --transport cookie") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if l := h.run("", nil, "list"); !strings.Contains(l.stdout, sessions.MaskSID(res.SID)) {
+		t.Errorf("the sid is not tracked:\n%s", l.stdout)
 	}
 }

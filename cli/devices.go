@@ -57,7 +57,7 @@ func runDevices(ctx context.Context, g *globals, args []string) error {
 	// session_info names the user; like the list, it saves the session.
 	info, err := c.SessionInfo(ctx, sid, ts[0])
 	if err != nil {
-		return err
+		return transportHint(err, ts[0])
 	}
 	devices, err := c.Devices(ctx, sid, ts[0], info.UID)
 	if err != nil {

@@ -62,10 +62,12 @@ func runTrack(ctx context.Context, g *globals, args []string) error {
 	// A sid no transport accepts has no session_info to give.
 	refused := len(results) > 0 && !slices.ContainsFunc(results, accepted)
 	identified := *identify && !refused
+	var identifyErr error
 	if identified {
-		if err := identifySession(ctx, c, &rec, ts[0], g.env.Now()); err != nil {
-			return err
-		}
+		// A failed lookup does not stop the tracking: the sid is there to
+		// be watched, and d in the console can try again.
+		identifyErr = identifySession(ctx, c, &rec, ts[0], g.env.Now())
+		identified = identifyErr == nil
 	}
 	if err := g.addSession(rec); err != nil {
 		return err
@@ -86,7 +88,21 @@ func runTrack(ctx context.Context, g *globals, args []string) error {
 	if refused {
 		return trackRefused(rec.SID, *identify)
 	}
+	if identifyErr != nil {
+		return fmt.Errorf("track: tracked, but not identified: %w", transportHint(identifyErr, ts[0]))
+	}
 	return nil
+}
+
+// transportHint adds to err, a refusal of a sid sent through t, that the
+// server may not read that transport: stock Odoo 16 and 18 answer a sid in
+// the header or the parameter as they answer an anonymous request.
+func transportHint(err error, t odoo.Transport) error {
+	if !errors.Is(err, odoo.ErrSessionExpired) || t == odoo.TransportCookie {
+		return err
+	}
+	return fmt.Errorf("%w; the server may not read the sid from the %s (stock Odoo 16 and 18 "+
+		"read only the cookie): try --transport cookie", err, t)
 }
 
 func accepted(r odoo.CheckResult) bool { return r.Accepted }
