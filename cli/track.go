@@ -26,7 +26,7 @@ type trackJSON struct {
 }
 
 func runTrack(ctx context.Context, g *globals, args []string) error {
-	fs := newFlagSet(g, "track", "(--url URL | --profile NAME) --sid SID [--identify] [--no-check] [--json]")
+	fs := newFlagSet(g, "track", "(--url URL | --profile NAME) --sid SID [--transport cookie|header|param] [--identify] [--no-check] [--json]")
 	target := addTargetFlags(fs, "the session id, copied from a browser cookie or a curl session",
 		"cookie", false)
 	identify := fs.Bool("identify", false, "fetch who the sid belongs to through --transport "+
