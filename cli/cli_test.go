@@ -566,6 +566,11 @@ func TestLoginPromptsNameTheAccount(t *testing.T) {
 	if diff := cmp.Diff(want, prompts); diff != "" {
 		t.Fatalf("prompts (-want +got):\n%s", diff)
 	}
+	// The module's state is not asked with a password XML-RPC refuses.
+	if o := out.String(); !strings.Contains(o, "XML-RPC refuses passwords of two-factor users") ||
+		strings.Contains(o, "wrong login or password") {
+		t.Errorf("after a two-factor login:\n%s", o)
+	}
 }
 
 func TestCheckAllSummary(t *testing.T) {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -80,12 +79,7 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 
 	now := g.env.Now()
 	s := ui.NewSession(c.URL(), *login, *db, res, now)
-	module, moduleErr := "installed", error(nil)
-	if res.Method != odoo.MethodREST {
-		// Only a web login leaves the question open: a REST login went
-		// through the module's own route.
-		module, moduleErr = restModuleState(ctx, c, res.Info.DB, *login, password)
-	}
+	module, unknown := ui.LookUpModule(c, req, res, host(c.URL()), g.cfg.Timeout.Duration)
 	s.RESTModule = module
 	if err := g.addSession(s); err != nil {
 		return err
@@ -95,44 +89,21 @@ func runLogin(ctx context.Context, g *globals, args []string) error {
 		if !*showSID {
 			out.SID = sessions.MaskSID(res.SID)
 		}
-		out.RESTModule = module
-		if moduleErr != nil {
-			out.RESTModuleError = clean(moduleErr.Error())
-		}
+		out.RESTModule, out.RESTModuleError = module, unknown
 		return writeJSON(g.env.Stdout, out)
 	}
 	printLogin(g.env.Stdout, s, res, *showSID)
-	printModule(g.env.Stdout, s.DB, module, moduleErr)
+	if module != "" {
+		fmt.Fprintf(g.env.Stdout, "REST module %s is %s on %s\n", restModuleName, clean(module),
+			clean(s.DB))
+	} else {
+		fmt.Fprintln(g.env.Stdout, unknown)
+	}
 	return nil
 }
 
 // restModuleName is the module that adds /session/auth/login.
 const restModuleName = "base_rest_auth_user_service"
-
-// restModuleState asks, while the password is still at hand, whether the
-// REST module is installed on db. Only administrators may read the module
-// list, so an error here is common and never fails the login.
-func restModuleState(ctx context.Context, c *odoo.Client, db, login, password string) (string, error) {
-	state, err := c.ModuleState(ctx, db, login, password, restModuleName)
-	if err != nil {
-		return "", err
-	}
-	if state == "" {
-		return "absent", nil
-	}
-	return state, nil
-}
-
-func printModule(w io.Writer, db, state string, err error) {
-	switch {
-	case err != nil && errors.Is(err, odoo.ErrAccessDenied):
-		fmt.Fprintf(w, "REST module unknown: only administrators may read the module list of %s\n", clean(db))
-	case err != nil:
-		fmt.Fprintf(w, "REST module unknown: %s\n", clean(err.Error()))
-	default:
-		fmt.Fprintf(w, "REST module %s is %s on %s\n", restModuleName, clean(state), clean(db))
-	}
-}
 
 // loginWithTOTP logs in and, when the user has two-factor authentication
 // and no code was given, asks for the code on the terminal with prompt.

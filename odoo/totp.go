@@ -59,7 +59,7 @@ func (c *Client) completeTOTP(ctx context.Context, op, halfSID, code string) (*L
 	if err != nil {
 		return nil, hideSID(err, newSID)
 	}
-	return &LoginResult{SID: newSID, Method: MethodWeb, Info: info,
+	return &LoginResult{SID: newSID, Method: MethodWeb, Info: info, TwoFactor: true,
 		Notes: []string{"two-factor code accepted by " + PathTOTP}}, nil
 }
 

@@ -73,6 +73,8 @@ type LoginResult struct {
 	// two-factor authentication and no code was given: SID is then a
 	// half-logged-in session that only /web/login/totp can complete.
 	TOTPRequired bool
+	// TwoFactor is true when the login went through the two-factor step.
+	TwoFactor bool
 }
 
 // CheckResult is the outcome of testing one sid through one transport.

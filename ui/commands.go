@@ -273,6 +273,19 @@ const restModule = "base_rest_auth_user_service"
 // moduleTimeout bounds the module lookup, which holds the login's reply.
 const moduleTimeout = 5 * time.Second
 
+// LookUpModule says, right after a login with req and while its password is
+// at hand, whether the REST module is installed on the database the login
+// reached: its state ("installed", "uninstalled", ..., "absent"), or "" and a
+// line saying why it is unknown. The command line's login uses it too.
+func LookUpModule(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host string,
+	timeout time.Duration) (state, unknown string) {
+	r := lookUpModule(c, req, res, host, timeout)
+	if r.state != "" {
+		return r.state, ""
+	}
+	return "", r.unknownLine()
+}
+
 // lookUpModule asks XML-RPC for restModule's state on the database the
 // login reached, unless the login itself went through the module.
 func lookUpModule(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host string,
@@ -300,9 +313,10 @@ func restRouteMissing(notes []string) bool {
 // askModuleState asks XML-RPC for restModule's state.
 func askModuleState(c Client, req odoo.LoginRequest, res *odoo.LoginResult, host string,
 	timeout time.Duration) moduleReport {
-	if res.TOTPRequired {
-		// XML-RPC authenticate answers false for them: only an API key works.
-		return moduleReport{note: "XML-RPC refuses passwords of two-factor users"}
+	if res.TOTPRequired || res.TwoFactor {
+		// XML-RPC authenticate answers false for them: only an API key
+		// works. The password is not sent again for nothing.
+		return moduleReport{note: "XML-RPC refuses passwords of two-factor users (an API key works)"}
 	}
 	db := cmp.Or(res.Info.DB, res.BoundDB, req.DB)
 	if db == "" {
