@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,6 +28,17 @@ type harness struct {
 	store string
 	// config is the configuration file; none when empty.
 	config string
+}
+
+// emptyConfig is a configuration file that sets nothing, so that a test
+// does not read the user's own.
+func emptyConfig(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(path, []byte("{}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func newHarness(t *testing.T, major int) *harness {
@@ -68,7 +80,7 @@ func (h *harness) run(stdin string, env map[string]string, args ...string) resul
 	}
 	cfg := h.config
 	if cfg == "" {
-		cfg = filepath.Join(h.t.TempDir(), "none.json")
+		cfg = emptyConfig(h.t)
 	}
 	full := append([]string{"--store", h.store, "--config", cfg}, args...)
 	code := Run(context.Background(), full, e)
@@ -557,7 +569,7 @@ func TestLoginPromptsNameTheAccount(t *testing.T) {
 		},
 	}
 	code := Run(context.Background(), []string{"--store", h.store, "--config",
-		filepath.Join(t.TempDir(), "none.json"), "login", "--url", h.url, "--login", "totp"}, env)
+		emptyConfig(t), "login", "--url", h.url, "--login", "totp"}, env)
 	if code != ExitOK {
 		t.Fatalf("login: exit %d, stderr %q", code, errb.String())
 	}

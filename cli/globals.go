@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -77,6 +79,12 @@ func (g *globals) loadConfig() error {
 			return nil
 		}
 		path = p
+	}
+	if g.configPath != "" {
+		// A file named on the command line is meant to be read.
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return usagef("--config %s: no such file", path)
+		}
 	}
 	cfg, err := config.Load(path)
 	if err != nil {

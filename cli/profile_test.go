@@ -76,14 +76,18 @@ func TestProfileOnTrackAndInfo(t *testing.T) {
 func TestUnknownProfile(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 15)
-	none := h.run("", nil, "info", "--profile", "prod")
+	empty := h.run("", nil, "info", "--profile", "prod")
+	missingPath := filepath.Join(t.TempDir(), "missing.json")
+	h.config = missingPath
+	missing := h.run("", nil, "info", "--profile", "prod")
 	withProfiles(t, h, `[{"name":"qa","url":"http://qa:8069"},{"name":"staging","url":"http://st:8069"}]`)
 	tests := []struct {
 		name string
 		r    result
 		want string
 	}{
-		{"no configuration file", none, `info: --profile "prod": there is no configuration file at `},
+		{"empty configuration", empty, `info: --profile "prod": `},
+		{"missing configuration", missing, `--config ` + missingPath + `: no such file`},
 		{"login", h.run("pw\n", nil, "login", "--profile", "prod", "--password-stdin"),
 			`login: --profile "prod": no such profile in ` + h.config + `: expected one of "qa", "staging"`},
 		{"track", h.run("", nil, "track", "--profile", "prod", "--sid", "abc"),

@@ -71,7 +71,7 @@ func startSSH(t *testing.T, h *harness) *sshServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"--store", h.store, "--config", filepath.Join(dir, "none.json"),
+		done <- Run(ctx, []string{"--store", h.store, "--config", emptyConfig(t),
 			"serve-ssh", "--listen", "127.0.0.1:0", "--authorized-keys", keys,
 			"--host-key", filepath.Join(dir, "host_key")}, env)
 		_ = w.Close()
