@@ -148,11 +148,12 @@ func preferredTransport(s sessions.Session) odoo.Transport {
 }
 
 // logoutTransport is the transport a logout uses unless the user picks
-// one: the cookie for a web login, since the browser's way is the one every
-// Odoo reads, and for any session whose checks saw the cookie accepted and
-// the header not (stock Odoo 16 and 18 read only the cookie), or whose
-// server refused a logout by another transport while reading the cookie;
-// the header for REST logins otherwise, as the REST module expects.
+// one: the cookie for a web login or a sid tracked from elsewhere (most
+// often a browser's cookie), since the browser's way is the one every Odoo
+// reads, and for any session whose checks saw the cookie accepted and the
+// header not (stock Odoo 16 and 18 read only the cookie), or whose server
+// refused a logout by another transport while reading the cookie; the
+// header for REST logins otherwise, as the REST module expects.
 func (m model) logoutTransport(s sessions.Session) odoo.Transport {
 	if m.cookieOnly[s.ID] {
 		return odoo.TransportCookie
@@ -162,7 +163,7 @@ func (m model) logoutTransport(s sessions.Session) odoo.Transport {
 
 // defaultLogout is logoutTransport from what the session record says.
 func defaultLogout(s sessions.Session) odoo.Transport {
-	if s.Method == "web" {
+	if s.Method == "web" || s.Method == "tracked" {
 		return odoo.TransportCookie
 	}
 	c, ok := s.LastCheck(sessions.TransportCookie)

@@ -44,6 +44,7 @@ func logoutCases() []struct {
 			"logout 6df1 cookie"},
 		{"REST login on a cookie-only server", withChecks(rest, map[string]bool{"header": false,
 			"cookie": true, "param": false}), "logout 6df1 cookie"},
+		{"tracked, never checked", tracked, "logout 6df1 cookie"},
 		{"tracked on a cookie-only server", withChecks(tracked, map[string]bool{
 			"header": false, "cookie": true}), "logout 6df1 cookie"},
 	}
