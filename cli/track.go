@@ -102,7 +102,7 @@ func transportHint(err error, t odoo.Transport) error {
 		return err
 	}
 	return fmt.Errorf("%w; the server may not read the sid from the %s (stock Odoo 16 and 18 "+
-		"read only the cookie): try --transport cookie", err, t)
+		"read only the cookie): try --transport cookie", err, t.Word())
 }
 
 func accepted(r odoo.CheckResult) bool { return r.Accepted }

@@ -18,6 +18,15 @@ const (
 // Transports lists every transport in display order.
 var Transports = []Transport{TransportHeader, TransportCookie, TransportParam}
 
+// Word names the transport in a sentence, after "the": header, cookie,
+// parameter.
+func (t Transport) Word() string {
+	if t == TransportParam {
+		return "parameter"
+	}
+	return string(t)
+}
+
 // LoginMethod says which endpoint produced a session id.
 type LoginMethod string
 

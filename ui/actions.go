@@ -315,7 +315,7 @@ func (m model) handleLogoutDone(msg logoutDoneMsg) (model, tea.Cmd) {
 	s.State, s.UpdatedAt = sessions.StateLoggedOut, m.now
 	m.syncDetail()
 	m.infoAbout(s.SID, fmt.Sprintf("logged out %s on %s through the %s (%s)",
-		odoo.Sanitize(s.Login, 40), host, msg.transport, odoo.Sanitize(msg.res.Endpoint, 40)))
+		who(*s, 40), host, msg.transport.Word(), odoo.Sanitize(msg.res.Endpoint, 40)))
 	return m, m.persist(*s)
 }
 
@@ -330,9 +330,9 @@ func logoutFailure(t odoo.Transport, err error, host string, inDetail bool) stri
 			how = "l then 2"
 		}
 		return fmt.Sprintf("this server does not read the sid from the %s; log out through "+
-			"the cookie (%s)", t, how)
+			"the cookie (%s)", t.Word(), how)
 	}
-	return fmt.Sprintf("log out through the %s: %s", t, errorText(err, host))
+	return fmt.Sprintf("log out through the %s: %s", t.Word(), errorText(err, host))
 }
 
 // startBulk checks every session, at most m.inFlight at a time.
