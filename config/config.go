@@ -190,10 +190,15 @@ func (c Config) Validate() error {
 	if c.IdleLimit.Duration <= 0 {
 		return fmt.Errorf("idle_limit must be positive, got %s", c.IdleLimit)
 	}
+	seen := map[string]int{}
 	for i, p := range c.Profiles {
 		if err := p.Validate(); err != nil {
 			return fmt.Errorf("profile %d: %w", i+1, err)
 		}
+		if first, dup := seen[p.Name]; dup {
+			return fmt.Errorf("profile %d: the name %q is profile %d's already", i+1, p.Name, first)
+		}
+		seen[p.Name] = i + 1
 	}
 	return nil
 }

@@ -78,6 +78,12 @@ func TestLoad(t *testing.T) {
 		{name: "bad concurrency", path: write("conc.json", `{"concurrency":0}`), wantErr: "concurrency must be"},
 		{name: "bad profile", path: write("prof.json", `{"profiles":[{"name":"x","url":"x"}]}`), wantErr: "profile 1"},
 		{
+			name: "one name twice",
+			path: write("dup.json", `{"profiles":[{"name":"qa","url":"http://qa"},`+
+				`{"name":"b","url":"http://b"},{"name":"qa","url":"http://qa2"}]}`),
+			wantErr: `profile 3: the name "qa" is profile 1's already`,
+		},
+		{
 			name: "misspelt key", path: write("typo.json", `{"timeut":"5s"}`),
 			wantErr: "configuration " + filepath.Join(dir, "typo.json") +
 				`: unknown key "timeut": expected timeout, concurrency, idle_limit or profiles`,

@@ -228,8 +228,13 @@ func (m model) handleLoginKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(msg, k.Submit):
 		return m.submitLogin()
 	}
+	before := l.inputs[fieldURL].Value()
 	var cmd tea.Cmd
 	m.login, cmd = m.login.Update(msg)
+	if l.inputs[fieldURL].Value() != before {
+		// What the last server said is about another URL now.
+		l.probedURL, l.version, l.dbs, l.dbNote, l.dbPick = "", "", nil, "", 0
+	}
 	return m, cmd
 }
 

@@ -157,3 +157,26 @@ func TestLoginKeepsTheServerRoot(t *testing.T) {
 			m.login.focus, m.login.err)
 	}
 }
+
+// TestLoginURLEditDropsTheServerNote: once the URL is edited, what the last
+// server said about itself is no longer shown under it.
+func TestLoginURLEditDropsTheServerNote(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{version: odoo.ServerVersion{Version: "15.0"}, dbs: []string{"demo"}}
+	m, _ := newTestModel(t, fc, testOpts{})
+	m, _ = press(t, m, "n")
+	m = typeText(t, m, "http://a:8069")
+	m, cmd := press(t, m, "tab")
+	m = send(t, m, waitMsg[probeDoneMsg](t, cmd))
+	m, _ = press(t, m, "shift+tab")
+	if m.login.version != "Odoo 15.0" || len(m.login.dbs) != 1 {
+		t.Fatalf("after the probe: %q, %v", m.login.version, m.login.dbs)
+	}
+	m = typeText(t, m, "0")
+	if m.login.version != "" || m.login.dbs != nil || m.login.dbNote != "" {
+		t.Errorf("after an edit: %q, %v, %q", m.login.version, m.login.dbs, m.login.dbNote)
+	}
+	if m, _ = press(t, m, "tab"); m.login.probedURL != "http://a:80690" {
+		t.Errorf("leaving the edited URL asked %q", m.login.probedURL)
+	}
+}
