@@ -239,6 +239,24 @@ func (r *reply) sessionCookie() string {
 	return sid
 }
 
+// odoo15CookieAge is the Max-Age Odoo 15 and older give the session
+// cookie: they set it again on every answer to a request that sent it,
+// saved or not. Odoo 16 and later set it only when they saved the session
+// (or changed its sid), with the idle limit as its age.
+const odoo15CookieAge = 90 * 24 * 60 * 60
+
+// savedSession reports whether the answer says the server saved the
+// session sid: it sets sid's cookie again, and not the way Odoo 15 does
+// on every answer.
+func (r *reply) savedSession(sid string) bool {
+	for _, ck := range (&http.Response{Header: r.header}).Cookies() {
+		if ck.Name == "session_id" && ck.Value == sid && ck.MaxAge > 0 && ck.MaxAge != odoo15CookieAge {
+			return true
+		}
+	}
+	return false
+}
+
 // do sends one request and reads the answer. It fails only when no answer
 // came; an HTTP error status is the caller's to judge.
 func (c *Client) do(ctx context.Context, k call) (*reply, error) {

@@ -33,7 +33,7 @@ func (c *Client) check(ctx context.Context, op, sid string, t Transport) CheckRe
 	res.Latency = c.now().Sub(res.At)
 	if r != nil {
 		res.Status = r.status
-		res.Saved = err == nil && r.sessionCookie() == sid
+		res.Saved = err == nil && r.savedSession(sid)
 	}
 	var rpcErr *RPCError
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -210,18 +211,36 @@ func TestLogout(t *testing.T) {
 	}
 }
 
-// TestCheckSeesTheServerSave: an answer that sets the sid's cookie again
-// (Odoo 18 at a sid's first request) saved the session; another sid's
-// cookie, or none, did not.
+// TestCheckSeesTheServerSave: an answer that sets the sid's cookie again as
+// Odoo 16 and later do only after a save (Odoo 18 at a sid's first request)
+// saved the session; Odoo 15's cookie, set on every answer, another sid's
+// cookie, or none, do not say so.
 func TestCheckSeesTheServerSave(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name, cookie string
-		want         bool
-	}{{"same sid", sid18, true}, {"another sid", sid16, false}, {"no cookie", "", false}} {
-		c := answerAll(t, answer{status: http.StatusOK, ctype: "application/json",
-			body: []byte(`{"jsonrpc": "2.0", "id": null}`), cookie: tc.cookie})
+		name, setCookie string
+		want            bool
+	}{
+		{"Odoo 18 after a save", "session_id=" + sid18 + "; Expires=Fri, 03 Dec 2027 18:08:23 GMT; " +
+			"Max-Age=604800; HttpOnly; Path=/", true},
+		{"Odoo 15 on every answer", "session_id=" + sid18 + "; Expires=Thu, 04-Mar-2027 09:34:59 GMT; " +
+			"Max-Age=7776000; HttpOnly; Path=/", false},
+		{"another sid", "session_id=" + sid16 + "; Max-Age=604800; HttpOnly; Path=/", false},
+		{"no cookie", "", false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tc.setCookie != "" {
+				w.Header().Set("Set-Cookie", tc.setCookie)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"jsonrpc": "2.0", "id": null}`))
+		}))
+		c, err := New(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
 		got := c.Check(context.Background(), sid18, TransportCookie)
+		srv.Close()
 		if !got.Accepted || got.Saved != tc.want {
 			t.Errorf("%s: accepted %v, saved %v; want accepted, saved %v", tc.name, got.Accepted,
 				got.Saved, tc.want)

@@ -98,9 +98,11 @@ type CheckResult struct {
 	// Err is set when the check could not be made or the answer was not
 	// Odoo's; Accepted is then false and says nothing about the sid.
 	Err error
-	// Saved is true when the answer set the sid's cookie again: the server
-	// saved the session, which restarts its idle timer. Odoo 18 does so at
-	// a sid's first request and then about hourly; a check cannot avoid it.
+	// Saved is true when the answer set the sid's cookie again as Odoo 16
+	// and later do only when they saved the session, which restarts its
+	// idle timer (Odoo 15 sets it on every answer, saved or not). Odoo 18
+	// saves at a sid's first request and then about hourly; a check cannot
+	// avoid it.
 	Saved bool
 }
 
