@@ -81,7 +81,12 @@ func (m model) handleListKey(msg tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, m.login.focusField(m.login.firstEmpty())
 	case key.Matches(msg, k.Track):
 		m.screen = screenTrack
-		return m, m.track.open(m.login.inputs[fieldURL].Value())
+		// The server of the selected session, else the login form's.
+		url := m.login.inputs[fieldURL].Value()
+		if sel != nil {
+			url = sel.URL
+		}
+		return m, m.track.open(url)
 	case key.Matches(msg, k.Reveal):
 		m.setReveal(!m.list.reveal)
 		return m, nil

@@ -244,3 +244,14 @@ func TestCheckThatSavedRestartsTheIdleClock(t *testing.T) {
 		t.Errorf("status %q", m.status.text)
 	}
 }
+
+// TestTrackFormTakesTheSelectedServer: t on a session opens the form on its
+// server, the cursor in the sid field.
+func TestTrackFormTakesTheSelectedServer(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{session: threeSessions()})
+	m, _ = press(t, m, "t")
+	if got := m.track.inputs[trackURL].Value(); got != m.list.selected().URL || m.track.focus != trackSID {
+		t.Errorf("URL %q, focus %d; want %q and the sid field", got, m.track.focus, m.list.selected().URL)
+	}
+}
