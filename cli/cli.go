@@ -98,6 +98,9 @@ Run 'odoo-sessions COMMAND --help' for the flags of a command.
 flags:
 `
 
+// configFree are the commands that do not read the configuration file.
+var configFree = []string{"serve-demo", "demo-totp"}
+
 type command struct {
 	name string
 	run  func(ctx context.Context, g *globals, args []string) error

@@ -672,3 +672,20 @@ func TestTrackIdentifyThroughAnIgnoredTransport(t *testing.T) {
 		t.Errorf("the sid is not tracked:\n%s", l.stdout)
 	}
 }
+
+// TestConfigFreeCommands: a configuration file that is refused stops the
+// commands that read it, not those that never do.
+func TestConfigFreeCommands(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 15)
+	h.config = filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(h.config, []byte(`{"timeut":"5s"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.run("", nil, "demo-totp"); r.code != ExitOK || len(strings.TrimSpace(r.stdout)) != 6 {
+		t.Errorf("demo-totp: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := h.run("", nil, "list"); r.code != ExitUsage || !strings.Contains(r.stderr, `unknown key "timeut"`) {
+		t.Errorf("list: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/charmbracelet/x/term"
@@ -63,8 +64,13 @@ func parseGlobals(args []string, env Env) (*globals, []string, error) {
 	if g.odooMajor < 15 || g.odooMajor > 18 {
 		return nil, nil, usagef("--odoo %d: expected 15, 16, 17 or 18", g.odooMajor)
 	}
-	if err := g.loadConfig(); err != nil {
-		return nil, nil, err
+	// Commands that need no configuration (serve-demo, demo-totp) run
+	// whatever the file holds; the others load it.
+	g.cfg = config.Default()
+	if rest := fs.Args(); len(rest) == 0 || !slices.Contains(configFree, rest[0]) {
+		if err := g.loadConfig(); err != nil {
+			return nil, nil, err
+		}
 	}
 	g.openLog(*logPath, *debug)
 	return g, fs.Args(), nil
