@@ -120,9 +120,12 @@ func (g *globals) sshPaths(keys, host string) (string, string, error) {
 }
 
 // readAuthorizedKeys checks the authorized keys file as sshd does before it
-// trusts one: nobody but its owner may write it, and every line must parse
-// (the SSH library stops at the first line it cannot read, so a bad line
-// would silently lock out the keys after it). It returns the keys.
+// trusts one: nobody but its owner may write it or its folder, and every
+// line must parse (the SSH library stops at the first line it cannot read,
+// so a bad line would silently lock out the keys after it). A line with
+// options (from=, command=, restrict, ...) is refused too: this server
+// cannot honour them, and dropping them would let in what they keep out.
+// It returns the keys.
 func readAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -136,6 +139,12 @@ func readAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
 		return nil, usagef("serve-ssh: %s can be written by others (mode %04o): run chmod go-w %s",
 			path, fi.Mode().Perm(), shellescape.Quote(path))
 	}
+	// Whoever may write the folder may put another file in its place.
+	dir := filepath.Dir(path)
+	if di, err := os.Stat(dir); err == nil && di.Mode().Perm()&0o022 != 0 {
+		return nil, usagef("serve-ssh: the folder %s of %s can be written by others (mode %04o): "+
+			"run chmod go-w %s", dir, filepath.Base(path), di.Mode().Perm(), shellescape.Quote(dir))
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("serve-ssh: %w", err)
@@ -147,12 +156,23 @@ func readAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		key, _, _, _, err := gossh.ParseAuthorizedKey([]byte(text))
+		key, _, options, _, err := gossh.ParseAuthorizedKey([]byte(text))
 		if err != nil {
 			return nil, usagef("serve-ssh: %s line %d: expected a public key as in authorized_keys "+
 				"(type, base64 key, comment): %v", path, line, err)
 		}
+		if len(options) > 0 {
+			return nil, usagef("serve-ssh: %s line %d: options such as %s cannot be honoured here: "+
+				"give --authorized-keys a file of plain keys", path, line,
+				odoo.Sanitize(strings.Join(options, ","), 60))
+		}
 		keys = append(keys, key)
+	}
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, usagef("serve-ssh: %s has a line longer than 64 KiB: every line must be a key, "+
+			"a comment or empty", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("serve-ssh: %s: %w", path, err)
 	}
 	if len(keys) == 0 {
 		return nil, usagef("serve-ssh: %s holds no key: add the public keys of the people who may connect", path)

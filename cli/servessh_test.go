@@ -308,13 +308,20 @@ func TestServeSSHChecksItsFiles(t *testing.T) {
 		keys     string // authorized_keys content; "" for no file
 		keysMode os.FileMode
 		hostMode os.FileMode // 0 for no host key yet
+		dirMode  os.FileMode // 0 to leave the folder as it is
 		want     string
 	}{
-		{"no keys file", "", 0, 0, "does not exist: give --authorized-keys"},
-		{"keys file others may write", string(key), 0o664, 0, "can be written by others (mode 0664): run chmod go-w"},
-		{"keys file with a bad line", string(key) + "not a key\n", 0o600, 0, "line 2: expected a public key"},
-		{"keys file with comments only", "# nobody yet\n\n", 0o600, 0, "holds no key"},
-		{"host key others may read", string(key), 0o600, 0o644, "can be read by others (mode 0644): run chmod 600"},
+		{"no keys file", "", 0, 0, 0, "does not exist: give --authorized-keys"},
+		{"keys file others may write", string(key), 0o664, 0, 0, "can be written by others (mode 0664): run chmod go-w"},
+		{"keys folder others may write", string(key), 0o600, 0, 0o777,
+			"of authorized_keys can be written by others (mode 0777): run chmod go-w"},
+		{"keys file with a bad line", string(key) + "not a key\n", 0o600, 0, 0, "line 2: expected a public key"},
+		{"keys file with options", string(key) + `from="10.9.9.9" ` + string(key), 0o600, 0, 0,
+			`line 2: options such as from="10.9.9.9" cannot be honoured here`},
+		{"keys file with a line too long", "# " + strings.Repeat("0", 70000) + "\n" + string(key), 0o600, 0, 0,
+			"has a line longer than 64 KiB"},
+		{"keys file with comments only", "# nobody yet\n\n", 0o600, 0, 0, "holds no key"},
+		{"host key others may read", string(key), 0o600, 0o644, 0, "can be read by others (mode 0644): run chmod 600"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,6 +331,12 @@ func TestServeSSHChecksItsFiles(t *testing.T) {
 			keys, host := filepath.Join(dir, "authorized_keys"), filepath.Join(dir, "host_key")
 			if tc.keys != "" {
 				writeMode(t, keys, tc.keys, tc.keysMode)
+			}
+			if tc.dirMode != 0 {
+				if err := os.Chmod(dir, tc.dirMode); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
 			}
 			if tc.hostMode != 0 {
 				if _, err := loadHostKey(host); err != nil {
