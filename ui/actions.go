@@ -124,6 +124,7 @@ func (m *model) forget(ids []string) tea.Cmd {
 		r := *s
 		r.Forgotten, r.UpdatedAt = true, m.now
 		recs = append(recs, r)
+		m.forgotten[id] = true
 	}
 	m.list.remove(ids...)
 	if m.screen == screenDetail {

@@ -192,6 +192,11 @@ type model struct {
 	// cookieOnly marks the sessions whose server refused a logout by
 	// another transport while it reads the cookie.
 	cookieOnly map[string]bool
+	// forgotten holds the IDs of the sessions forgotten here or seen
+	// forgotten in the store: a console that writes a new file (the old
+	// one was corrupt, removed or replaced) writes their marks too, so that
+	// a console still holding one does not bring it back.
+	forgotten map[string]bool
 
 	loadKey  reqKey
 	watchKey reqKey
@@ -257,6 +262,7 @@ func New(cfg Config) tea.Model {
 		unsaved:  map[string]sessions.Session{},
 
 		cookieOnly: map[string]bool{},
+		forgotten:  map[string]bool{},
 	}
 	m.help.Styles = c.styles.Help
 	m.loadKey = m.nextKey()

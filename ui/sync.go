@@ -158,6 +158,7 @@ func (m model) handleSessionsLoaded(msg sessionsLoadedMsg) (model, tea.Cmd) {
 		return m, nil
 	}
 	m.storeWorks()
+	m.noteForgotten(msg.list)
 	if msg.unchanged || m.bulk.active {
 		return m, nil
 	}
@@ -185,6 +186,7 @@ func (m *model) writeBack(what string, err error, failed map[string]sessions.Ses
 			m.unsaved[s.ID] = cloneSession(s)
 		}
 	}
+	m.queueForgotten()
 	m.fail(fmt.Sprintf("%s: %s; writing the %s held here to a new file", what,
 		odoo.Sanitize(err.Error(), maxErrText), plural(len(m.list.all), "session", "sessions")))
 	return m.flush()
@@ -206,9 +208,14 @@ func (m *model) adopt(list []sessions.Session, fp storeFingerprint) tea.Cmd {
 		}
 		list = mergeRecords(list, recs)
 	}
+	m.noteForgotten(list)
 	lost := m.lostFrom(list)
 	for _, s := range lost {
 		m.unsaved[s.ID] = s
+	}
+	if len(lost) > 0 {
+		// The new file lacks the marks of the old one too.
+		m.queueForgotten()
 	}
 	list = append(list, lost...)
 	m.keepInfo(list)
@@ -225,8 +232,27 @@ func (m *model) adopt(list []sessions.Session, fp storeFingerprint) tea.Cmd {
 	return m.flush()
 }
 
+// noteForgotten remembers the sessions list marks as forgotten.
+func (m *model) noteForgotten(list []sessions.Session) {
+	for i := range list {
+		if list[i].Forgotten {
+			m.forgotten[list[i].ID] = true
+		}
+	}
+}
+
+// queueForgotten queues a forgotten mark for every session known to be
+// forgotten, for a new file to hold them.
+func (m *model) queueForgotten() {
+	for id := range m.forgotten {
+		if _, queued := m.unsaved[id]; !queued {
+			m.unsaved[id] = sessions.Session{ID: id, Forgotten: true, UpdatedAt: m.now}
+		}
+	}
+}
+
 // lostFrom returns copies of the sessions held here that list neither
-// holds nor marks as forgotten.
+// holds nor marks as forgotten, nor are known here to be forgotten.
 func (m *model) lostFrom(list []sessions.Session) []sessions.Session {
 	if len(m.list.all) == 0 {
 		return nil
@@ -237,7 +263,7 @@ func (m *model) lostFrom(list []sessions.Session) []sessions.Session {
 	}
 	var lost []sessions.Session
 	for _, s := range m.list.all {
-		if !known[s.ID] {
+		if !known[s.ID] && !m.forgotten[s.ID] {
 			lost = append(lost, cloneSession(s))
 		}
 	}

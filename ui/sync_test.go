@@ -371,3 +371,33 @@ func TestStoreFileNotYetMade(t *testing.T) {
 			len(m.unsaved), m.saving)
 	}
 }
+
+// TestNewFileKeepsForgottenMarks: a console that writes back what a new
+// file lacks writes the forgotten marks it knows too, so that a console
+// still holding a forgotten session (one busy with a check of every
+// session does not reload) does not bring it back.
+func TestNewFileKeepsForgottenMarks(t *testing.T) {
+	t.Parallel()
+	st := newFakeStore(threeSessions()...)
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
+	three := threeSessions()
+	st.externalWrite([]sessions.Session{three[0], three[2]}) // another console forgot b
+	m = send(t, m, tickMsg{at: t0.Add(time.Second), tag: m.tickTag})
+	m, cmd := sendCmd(t, m, tickMsg{at: t0.Add(2 * time.Second), tag: m.tickTag})
+	m = send(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+	if len(m.list.all) != 2 {
+		t.Fatalf("after b was forgotten elsewhere: %d sessions", len(m.list.all))
+	}
+
+	st.replaceFile([]sessions.Session{three[0]})
+	m = send(t, m, tickMsg{at: t0.Add(3 * time.Second), tag: m.tickTag})
+	m, cmd = sendCmd(t, m, tickMsg{at: t0.Add(4 * time.Second), tag: m.tickTag})
+	m, cmd = sendCmd(t, m, waitMsg[sessionsLoadedMsg](t, cmd))
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if len(m.list.all) != 2 {
+		t.Errorf("after the new file: %d sessions, want a and c", len(m.list.all))
+	}
+	if !forgotten(st, "b") {
+		t.Error("the new file lacks b's forgotten mark")
+	}
+}
