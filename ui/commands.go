@@ -386,8 +386,9 @@ func probeServerCmd(p *clientPool, url string, key reqKey, timeout time.Duration
 
 // checkSessionCmd tests sid through each transport of ts. With parallel the
 // transports are tried at once; otherwise one after the other, so that a
-// bulk check keeps one request per session in flight. Cancelling parent
-// ends the requests on their way.
+// bulk check keeps one request per session in flight, and a server that
+// cannot be reached or does not answer in time is not asked again for the
+// other transports. Cancelling parent ends the requests on their way.
 func checkSessionCmd(parent context.Context, p *clientPool, url, sid string,
 	ts []odoo.Transport, parallel bool, id string, key, bulkKey reqKey,
 	timeout time.Duration) tea.Cmd {
@@ -408,15 +409,23 @@ func checkSessionCmd(parent context.Context, p *clientPool, url, sid string,
 			msg.results[i] = c.Check(ctx, sid, ts[i])
 			msg.results[i].Transport = ts[i]
 		}
-		var wg sync.WaitGroup
-		for i := range ts {
-			if parallel {
+		if parallel {
+			var wg sync.WaitGroup
+			for i := range ts {
 				wg.Go(func() { check(i) })
-			} else {
-				check(i)
+			}
+			wg.Wait()
+			return msg
+		}
+		for i := range ts {
+			check(i)
+			if err := msg.results[i].Err; errors.Is(err, odoo.ErrUnreachable) ||
+				errors.Is(err, odoo.ErrTimeout) {
+				// The other transports stay unchecked, not failed.
+				msg.results = msg.results[:i+1]
+				break
 			}
 		}
-		wg.Wait()
 		return msg
 	}
 }

@@ -516,6 +516,28 @@ func TestBulkCheckEscCancelsRequests(t *testing.T) {
 	}
 }
 
+// TestBulkCheckSkipsASilentServer: when a server does not answer one
+// transport in time, a check of every session does not wait on it for the
+// two others; they stay unchecked.
+func TestBulkCheckSkipsASilentServer(t *testing.T) {
+	t.Parallel()
+	fc := &fakeClient{checkErr: fmt.Errorf("check: %w", odoo.ErrTimeout)}
+	m, _ := newTestModel(t, fc, testOpts{session: threeSessions()})
+	m, cmd := press(t, m, "C")
+	for _, d := range waitMsgs[checkDoneMsg](t, cmd, 3) {
+		if len(d.results) != 1 || d.results[0].Transport != odoo.TransportHeader {
+			t.Errorf("session %s: %d results, want the header's alone", d.id, len(d.results))
+		}
+		m = send(t, m, d)
+	}
+	if n := len(fc.Calls()); n != 3 {
+		t.Errorf("%d checks sent to a silent server for 3 sessions, want 3", n)
+	}
+	if !strings.Contains(m.status.text, "3 could not be checked") {
+		t.Errorf("status %q", m.status.text)
+	}
+}
+
 // TestBulkCheckConcurrency takes its bound from the configuration.
 func TestBulkCheckConcurrency(t *testing.T) {
 	t.Parallel()
