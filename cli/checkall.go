@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -231,7 +232,13 @@ func runChecks(ctx context.Context, g *globals, all []sessions.Session, ts []odo
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			for _, t := range ts {
-				results[i] = append(results[i], c.Check(ctx, s.SID, t))
+				r := c.Check(ctx, s.SID, t)
+				results[i] = append(results[i], r)
+				if errors.Is(r.Err, odoo.ErrUnreachable) || errors.Is(r.Err, odoo.ErrTimeout) {
+					// Not asked again for the other transports: they
+					// stay unchecked.
+					break
+				}
 			}
 		}()
 	}

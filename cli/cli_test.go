@@ -646,6 +646,13 @@ func TestCheckAllSummary(t *testing.T) {
 	if diff := cmp.Diff(wantOutcomes, got); diff != "" {
 		t.Errorf("outcomes in check --all --json (-want +got):\n%s", diff)
 	}
+	// A server that cannot be reached is not asked again for the other
+	// transports.
+	for _, e := range out {
+		if e.URL == dead && len(e.Results) != 1 {
+			t.Errorf("%d results for the session on a dead server, want 1", len(e.Results))
+		}
+	}
 }
 
 // TestTrackIdentifyThroughAnIgnoredTransport: on Odoo 18, which reads only
