@@ -57,7 +57,11 @@ func newHarnessOn(t *testing.T, opts demoserver.Options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = stop(context.Background()) })
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_ = stop(ctx)
+	})
 	dir := t.TempDir()
 	return &harness{t: t, url: url, store: filepath.Join(dir, "state", "sessions.json")}
 }
@@ -231,16 +235,26 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// deadURL is the URL of a loopback port that nothing listens on.
+// deadURL is the URL of a loopback server that closes every connection
+// without an answer. It holds its port for the test: a port merely closed
+// could be taken by another test's server meanwhile.
 func deadURL(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conn.Close()
+		}
+	}()
+	return "http://" + ln.Addr().String()
 }
 
 func TestHelpListsDemoUsers(t *testing.T) {

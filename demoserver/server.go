@@ -192,5 +192,14 @@ func (s *Server) Start(addr string) (url string, stop func(context.Context) erro
 			s.log.Error("demo server stopped", "err", err)
 		}
 	}()
-	return "http://" + ln.Addr().String(), hs.Shutdown, nil
+	stop = func(ctx context.Context) error {
+		// Shutdown waits up to five seconds for a connection a client
+		// opened and never used: past ctx, the rest are closed.
+		err := hs.Shutdown(ctx)
+		if err != nil {
+			_ = hs.Close()
+		}
+		return err
+	}
+	return "http://" + ln.Addr().String(), stop, nil
 }
