@@ -57,6 +57,11 @@ func CheckSID(sid string) error {
 	if strings.Contains(sid, "://") {
 		return errors.New("that is a URL, not a sid: the sid is the session_id cookie's value")
 	}
+	if strings.Contains(sid, "=") {
+		// What NormalizeSID leaves of cookies without session_id=.
+		return errors.New("no session_id=… in what was pasted: the sid is the session_id " +
+			"cookie's value")
+	}
 	if strings.ContainsFunc(sid, func(r rune) bool {
 		return r <= ' ' || r >= 0x7f || strings.ContainsRune(`",;\`, r)
 	}) {

@@ -50,6 +50,7 @@ func TestCheckSID(t *testing.T) {
 		{"not ASCII", "abcé", "expected printable ASCII without spaces"},
 		{"semicolon", "abc;def", "expected printable ASCII without spaces"},
 		{"a URL", "http://127.0.0.1:8069", "that is a URL, not a sid"},
+		{"other cookies", NormalizeSID("Cookie: tz=UTC; frontend_lang=en_US"), "no session_id=… in what was pasted"},
 		{"empty", "", "the sid is empty"},
 		{"space", "abc def", "expected printable ASCII without spaces"},
 		{"no-break space", "abc\u00a0def", "expected printable ASCII without spaces"},

@@ -234,7 +234,8 @@ func (m model) handleCheckDone(msg checkDoneMsg) (model, tea.Cmd) {
 	if msg.bulkKey == 0 {
 		text := checkSummary(*s, msg.results)
 		if saved {
-			text += "; the server saved the session with this check: its idle clock starts again"
+			text = strings.TrimSuffix(text, ".") + "; the server saved the session with this " +
+				"check: its idle clock starts again"
 		}
 		m.infoAbout(s.SID, text)
 		if err := firstErr(msg.results); err != nil {

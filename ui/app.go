@@ -495,9 +495,25 @@ func (m model) titleView() string {
 	return t + info
 }
 
+// listLegend explains the list's columns under its full help, in lines
+// that fit 80 columns.
+var listLegend = []string{
+	"H C P  last check through the header, the cookie, the session_id parameter",
+	"       ✓ accepted  ✗ not accepted  ! no answer from Odoo  · not checked",
+	"TIME   the nearer of the module's expires_at (exp) and the idle limit (idle)",
+	"? or esc closes this help",
+}
+
 func (m model) bodyView() string {
 	if m.help.ShowAll {
-		return m.help.FullHelpView(m.activeKeys().FullHelp())
+		view := m.help.FullHelpView(m.activeKeys().FullHelp())
+		if m.screen == screenList {
+			view += "\n"
+			for _, l := range listLegend {
+				view += "\n" + m.c.styles.Faint.Render(l)
+			}
+		}
+		return view
 	}
 	switch m.screen {
 	case screenLogin:
