@@ -73,10 +73,10 @@ func (m model) handleSessionsSaved(msg sessionsSavedMsg) (model, tea.Cmd) {
 		m.failStore(text)
 		return m, nil
 	case !m.bulk.active:
+		m.storeWorks()
 		// What the save returned is newer than a reload on its way.
 		m.watchKey = 0
 		if cmd := m.adopt(msg.list, msg.fp); cmd != nil {
-			m.storeWorks()
 			return m, cmd
 		}
 	}

@@ -401,3 +401,22 @@ func TestNewFileKeepsForgottenMarks(t *testing.T) {
 		t.Error("the new file lacks b's forgotten mark")
 	}
 }
+
+// TestSaveFindsTheFileReplaced: a save into a file that was replaced meanwhile
+// finds the sessions it lacks; the status says they are being written back
+// until they are.
+func TestSaveFindsTheFileReplaced(t *testing.T) {
+	t.Parallel()
+	st := newFakeStore(threeSessions()...)
+	m, _ := newTestModel(t, &fakeClient{}, testOpts{store: st})
+	st.replaceFile(nil)
+	m, cmd := forgetFirst(t, m)
+	m, cmd = sendCmd(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if !strings.Contains(m.status.text, "lacks 2 sessions held here") || cmd == nil {
+		t.Fatalf("after the save into a new file: status %q", m.status.text)
+	}
+	m = send(t, m, waitMsg[sessionsSavedMsg](t, cmd))
+	if !strings.HasPrefix(m.status.text, "wrote back 2 sessions") || len(st.snapshot()) < 2 {
+		t.Errorf("after the write-back: status %q, %d records", m.status.text, len(st.snapshot()))
+	}
+}
