@@ -69,7 +69,7 @@ func (g *globals) consoleStore() (*storeAdapter, error) {
 	default:
 		// The console's first load takes these rather than reading
 		// 10,000 sessions twice.
-		adapter.first = withForgotten(list, rep.Forgotten)
+		adapter.first = sessions.WithForgotten(list, rep.Forgotten)
 	}
 	return adapter, nil
 }
@@ -165,22 +165,12 @@ func (a *storeAdapter) Load() ([]sessions.Session, error) {
 		return first, err
 	}
 	all, rep, err := a.s.Load()
-	return withForgotten(all, rep.Forgotten), err
+	return sessions.WithForgotten(all, rep.Forgotten), err
 }
 
 func (a *storeAdapter) Update(fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
 	all, forgotten, err := a.s.UpdateForgotten(fn)
-	return withForgotten(all, forgotten), err
-}
-
-// withForgotten adds to list a record for each forgotten session, as the
-// console expects: it tells a session forgotten by another console from one
-// lost with the file.
-func withForgotten(list []sessions.Session, ids []string) []sessions.Session {
-	for _, id := range ids {
-		list = append(list, sessions.Session{ID: id, Forgotten: true})
-	}
-	return list
+	return sessions.WithForgotten(all, forgotten), err
 }
 
 // Info reads a session's stored session_info, which the store keeps out

@@ -59,6 +59,16 @@ func dedupe(list []Session) []Session {
 	return out
 }
 
+// WithForgotten appends to list a record holding only its ID and Forgotten
+// for each of ids, as LoadReport.Forgotten and UpdateForgotten give them:
+// the shape a list takes when it tells what was forgotten.
+func WithForgotten(list []Session, ids []string) []Session {
+	for _, id := range ids {
+		list = append(list, Session{ID: id, Forgotten: true})
+	}
+	return list
+}
+
 // forgottenIDs returns the IDs of the tombstones of list.
 func forgottenIDs(list []Session) []string {
 	var ids []string

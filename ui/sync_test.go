@@ -88,22 +88,13 @@ type fileStore struct{ s *sessions.Store }
 
 func (f fileStore) Load() ([]sessions.Session, error) {
 	list, rep, err := f.s.Load()
-	return withTombstones(list, rep.Forgotten), err
+	return sessions.WithForgotten(list, rep.Forgotten), err
 }
 
 func (f fileStore) Update(
 	fn func([]sessions.Session) []sessions.Session) ([]sessions.Session, error) {
 	list, forgotten, err := f.s.UpdateForgotten(fn)
-	return withTombstones(list, forgotten), err
-}
-
-// withTombstones adds the records of forgotten sessions a SessionStore
-// returns.
-func withTombstones(list []sessions.Session, ids []string) []sessions.Session {
-	for _, id := range ids {
-		list = append(list, sessions.Session{ID: id, Forgotten: true})
-	}
-	return list
+	return sessions.WithForgotten(list, forgotten), err
 }
 
 func (f fileStore) Changed() bool {
